@@ -1,0 +1,1 @@
+//! kaizen — make refactoring legacy code safe.
