@@ -1,1 +1,50 @@
 //! kaizen — make refactoring legacy code safe.
+//!
+//! 1. **Jail** the legacy code: [`Jail`] wraps a Rust function; a command jail wraps a
+//!    program in any language.
+//! 2. **Characterize** it: [`Cases`] chooses inputs (lists, combinations, pairwise,
+//!    proptest under a fixed seed); the first run records what the code does in a snapshot.
+//! 3. **Take 1% steps**: after each refactoring, [`Jail::check`] replays every recorded
+//!    input and reports, case by case, what changed.
+//!
+//! ```
+//! use kaizen::{Cases, Jail};
+//! # let dir = tempfile::tempdir().unwrap();
+//!
+//! fn legacy_shipping(weight_kg: u32, express: bool) -> u32 {
+//!     let mut cost = 5;
+//!     if weight_kg > 20 { cost += (weight_kg - 20) * 2 } // heavy parcels
+//!     if express { cost *= 2 }
+//!     cost
+//! }
+//!
+//! let jail = Jail::new("shipping", |(w, e): (u32, bool)| legacy_shipping(w, e))
+//! #   .snapshot_dir(dir.path())
+//!     ;
+//! let cases = Cases::new().combinations((vec![0, 20, 21, 100], vec![false, true]));
+//! jail.check(&cases); // first run: records snapshots/shipping.snap
+//! jail.check(&cases); // later runs: verify
+//! ```
+//!
+//! The data flows one way through the modules: [`jail`] → [`cases`] → [`record`] →
+//! [`snapshot`] → [`verify`] → [`report`], with [`check`](Jail::check) as the `cargo test`
+//! front door and the `kaizen` binary as the command-line one.
+
+pub mod cases;
+mod check;
+pub mod env;
+mod error;
+mod exit_code;
+pub mod jail;
+pub mod record;
+pub mod report;
+mod settings;
+pub mod snapshot;
+pub mod verify;
+
+pub use cases::Cases;
+pub use error::Error;
+pub use exit_code::ExitCode;
+pub use jail::Jail;
+pub use settings::Settings;
+pub use verify::Verdict;

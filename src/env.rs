@@ -1,0 +1,255 @@
+//! Every environment variable kaizen reads, in one place, and what they mean.
+//!
+//! kaizen has one switch, [`UPDATE`] (`KAIZEN_UPDATE`), that says whether a run may write
+//! snapshot files. It mirrors insta's `INSTA_UPDATE` and behaves differently on CI:
+//!
+//! | value    | snapshot missing                       | behaviour changed or new inputs           |
+//! |----------|----------------------------------------|-------------------------------------------|
+//! | `auto`   | records it (`.snap`); on CI: fails     | writes pending `.snap.new`, fails; on CI: fails, writes nothing |
+//! | `new`    | writes pending `.snap.new`, fails      | writes pending `.snap.new`, fails (also on CI) |
+//! | `always` | records it (`.snap`)                   | re-records (`.snap`), passes              |
+//! | `no`     | fails, writes nothing                  | fails, writes nothing                     |
+//!
+//! ```
+//! use kaizen::env::UpdateMode;
+//! assert_eq!("always".parse::<UpdateMode>().unwrap(), UpdateMode::Always);
+//! assert!("sometimes".parse::<UpdateMode>().is_err());
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+/// `KAIZEN_UPDATE`: `auto` (default), `new`, `always` or `no`. See [`UpdateMode`].
+pub const UPDATE: &str = "KAIZEN_UPDATE";
+/// `CI`: set by CI systems. Any value except empty, `0` and `false` means "running on CI".
+pub const CI: &str = "CI";
+/// `NO_COLOR`: when set to anything non-empty, reports are plain text.
+pub const NO_COLOR: &str = "NO_COLOR";
+/// `CLICOLOR_FORCE`: when set to anything but `0`, reports are coloured even off a terminal.
+pub const CLICOLOR_FORCE: &str = "CLICOLOR_FORCE";
+/// `CARGO_MANIFEST_DIR`: set by cargo while tests run; snapshots live below it.
+pub const CARGO_MANIFEST_DIR: &str = "CARGO_MANIFEST_DIR";
+/// `INSTA_UPDATE`: honoured when `KAIZEN_UPDATE` is unset, so `cargo insta test` works.
+pub const INSTA_UPDATE: &str = "INSTA_UPDATE";
+/// `INSTA_FORCE_PASS`: set by `cargo insta test`; failures still write pending files but pass.
+pub const INSTA_FORCE_PASS: &str = "INSTA_FORCE_PASS";
+
+/// Variables a hermetic test of kaizen must remove from a child's environment.
+pub const HERMETIC_STRIP: &[&str] = &[
+    UPDATE,
+    CI,
+    NO_COLOR,
+    CLICOLOR_FORCE,
+    "CLICOLOR",
+    "TERM",
+    INSTA_UPDATE,
+    INSTA_FORCE_PASS,
+    "INSTA_WORKSPACE_ROOT",
+    "INSTA_OUTPUT",
+];
+
+/// What a run may write, chosen by [`UPDATE`]. See the module docs for the full table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UpdateMode {
+    /// Record a missing snapshot, write pending files for changes; write nothing on CI.
+    #[default]
+    Auto,
+    /// Always write pending `.snap.new` files, never `.snap`.
+    New,
+    /// Write `.snap` directly: re-record and pass.
+    Always,
+    /// Never write anything.
+    No,
+}
+
+impl UpdateMode {
+    /// All accepted spellings, for error messages and `--help`.
+    pub const VALUES: &'static str = "auto, new, always, no";
+
+    /// The mode's spelling.
+    ///
+    /// ```
+    /// assert_eq!(kaizen::env::UpdateMode::New.as_str(), "new");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdateMode::Auto => "auto",
+            UpdateMode::New => "new",
+            UpdateMode::Always => "always",
+            UpdateMode::No => "no",
+        }
+    }
+}
+
+impl fmt::Display for UpdateMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An update mode value that kaizen does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownMode(pub String);
+
+impl fmt::Display for UnknownMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown update mode {:?}; use one of: {}", self.0, UpdateMode::VALUES)
+    }
+}
+
+impl std::error::Error for UnknownMode {}
+
+impl FromStr for UpdateMode {
+    type Err = UnknownMode;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "auto" | "" => Ok(UpdateMode::Auto),
+            "new" => Ok(UpdateMode::New),
+            "always" | "force" => Ok(UpdateMode::Always),
+            "no" => Ok(UpdateMode::No),
+            other => Err(UnknownMode(other.to_string())),
+        }
+    }
+}
+
+/// Where the effective update mode came from, so errors can name the variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// The mode to apply.
+    pub mode: UpdateMode,
+    /// Whether `CI` says this is a CI run.
+    pub ci: bool,
+    /// Whether failures should still pass (`INSTA_FORCE_PASS`, set by `cargo insta test`).
+    pub force_pass: bool,
+}
+
+impl Environment {
+    /// Reads [`UPDATE`] (or, when unset, [`INSTA_UPDATE`]), [`CI`] and [`INSTA_FORCE_PASS`].
+    ///
+    /// An unknown value is an error naming the variable and the accepted values.
+    pub fn from_process() -> Result<Environment, crate::Error> {
+        Environment::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`Environment::from_process`], reading variables through `get`.
+    ///
+    /// ```
+    /// use kaizen::env::{Environment, UpdateMode};
+    /// let env = Environment::from_lookup(|name| match name {
+    ///     "KAIZEN_UPDATE" => Some("no".to_string()),
+    ///     "CI" => Some("false".to_string()),
+    ///     _ => None,
+    /// })
+    /// .unwrap();
+    /// assert_eq!(env.mode, UpdateMode::No);
+    /// assert!(!env.ci);
+    /// ```
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Environment, crate::Error> {
+        let ci = get(CI).is_some_and(|v| is_truthy(&v));
+        let force_pass = get(INSTA_FORCE_PASS).is_some_and(|v| is_truthy(&v));
+        let (var, value) = match get(UPDATE) {
+            Some(v) => (UPDATE, Some(v)),
+            None => (INSTA_UPDATE, get(INSTA_UPDATE).map(|v| insta_spelling(&v))),
+        };
+        let mode = match value {
+            None => UpdateMode::Auto,
+            Some(v) => v.parse().map_err(|e: UnknownMode| crate::Error::Config {
+                message: format!("{var}={:?} is not a known update mode", e.0),
+                hint: format!("set {var} to one of: {}", UpdateMode::VALUES),
+            })?,
+        };
+        Ok(Environment { mode, ci, force_pass })
+    }
+
+    /// May this run write an accepted `.snap` for a jail that has none yet?
+    pub fn records_missing(&self) -> bool {
+        match self.mode {
+            UpdateMode::Auto => !self.ci,
+            UpdateMode::Always => true,
+            UpdateMode::New | UpdateMode::No => false,
+        }
+    }
+
+    /// May this run write a pending `.snap.new`?
+    pub fn writes_pending(&self) -> bool {
+        match self.mode {
+            UpdateMode::Auto => !self.ci,
+            UpdateMode::New => true,
+            UpdateMode::Always | UpdateMode::No => false,
+        }
+    }
+}
+
+/// insta's own spellings that mean the same as ours.
+fn insta_spelling(value: &str) -> String {
+    match value {
+        "unseen" => "new".to_string(),
+        "1" => "always".to_string(),
+        "0" => "no".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// `CI=0`, `CI=false` and an empty `CI` mean "not CI"; anything else means CI.
+///
+/// ```
+/// assert!(kaizen::env::is_truthy("true"));
+/// assert!(kaizen::env::is_truthy("1"));
+/// assert!(!kaizen::env::is_truthy("false"));
+/// assert!(!kaizen::env::is_truthy("0"));
+/// ```
+pub fn is_truthy(value: &str) -> bool {
+    let v = value.trim();
+    !(v.is_empty() || v == "0" || v.eq_ignore_ascii_case("false"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Result<Environment, crate::Error> {
+        let owned: Vec<(String, String)> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Environment::from_lookup(move |name| {
+            owned.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn auto_records_locally_but_writes_nothing_on_ci() {
+        let local = env(&[]).unwrap();
+        assert!(local.records_missing() && local.writes_pending());
+        let ci = env(&[("CI", "true")]).unwrap();
+        assert!(!ci.records_missing() && !ci.writes_pending());
+    }
+
+    #[test]
+    fn ci_set_to_zero_or_false_is_not_ci() {
+        assert!(!env(&[("CI", "0")]).unwrap().ci);
+        assert!(!env(&[("CI", "false")]).unwrap().ci);
+        assert!(!env(&[("CI", "FALSE")]).unwrap().ci);
+        assert!(env(&[("CI", "yes")]).unwrap().ci);
+    }
+
+    #[test]
+    fn new_writes_pending_even_on_ci() {
+        let e = env(&[("CI", "1"), ("KAIZEN_UPDATE", "new")]).unwrap();
+        assert!(e.writes_pending() && !e.records_missing());
+    }
+
+    #[test]
+    fn kaizen_update_wins_over_insta_update() {
+        let e = env(&[("KAIZEN_UPDATE", "no"), ("INSTA_UPDATE", "always")]).unwrap();
+        assert_eq!(e.mode, UpdateMode::No);
+        let e = env(&[("INSTA_UPDATE", "unseen")]).unwrap();
+        assert_eq!(e.mode, UpdateMode::New);
+    }
+
+    #[test]
+    fn an_unknown_mode_names_the_variable_and_the_accepted_values() {
+        let err = env(&[("KAIZEN_UPDATE", "sometimes")]).unwrap_err().to_string();
+        assert!(err.contains("KAIZEN_UPDATE=\"sometimes\""), "{err}");
+        assert!(err.contains("auto, new, always, no"), "{err}");
+    }
+}

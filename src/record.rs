@@ -1,0 +1,122 @@
+//! The recorder: turns cases into encoded inputs (dropping duplicates) and runs them
+//! through a jail, in parallel when asked, keeping the cases' order.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::Serialize;
+
+use crate::Error;
+use crate::cases::{Case, Origin};
+use crate::jail::{Behaviour, Jailed};
+use crate::snapshot::format;
+
+/// An input ready to run: the value, its snapshot text and where it came from.
+#[derive(Debug, Clone)]
+pub struct Prepared<I> {
+    /// The input value.
+    pub input: I,
+    /// Its text in a snapshot (`- input: …\n`).
+    pub text: String,
+    /// Its source.
+    pub origin: Origin,
+}
+
+/// What the jail did with one input, encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observed {
+    /// The behaviour's snapshot text (`  returned: …\n`).
+    pub text: String,
+    /// Its label (`returned`, `panicked`, `exit 2`, …).
+    pub label: String,
+}
+
+/// Encodes every case's input and drops inputs already seen (the first source wins).
+///
+/// ```
+/// use kaizen::{Cases, record::prepare};
+/// let cases = Cases::new().list([1, 2]).combinations(vec![2, 3]).generate();
+/// let prepared = prepare("demo", cases).unwrap();
+/// let inputs: Vec<i32> = prepared.iter().map(|p| p.input).collect();
+/// assert_eq!(inputs, vec![1, 2, 3]);
+/// ```
+pub fn prepare<I: Serialize>(jail: &str, cases: Vec<Case<I>>) -> Result<Vec<Prepared<I>>, Error> {
+    let mut seen = HashSet::with_capacity(cases.len());
+    let mut out = Vec::with_capacity(cases.len());
+    for case in cases {
+        let text = format::encode_input(&case.input).map_err(|e| unrepresentable(jail, &case.origin, &e))?;
+        if seen.insert(text.clone()) {
+            out.push(Prepared { input: case.input, text, origin: case.origin });
+        }
+    }
+    Ok(out)
+}
+
+fn unrepresentable(jail: &str, origin: &Origin, e: &serde_yaml::Error) -> Error {
+    let message = e.to_string();
+    let hint = if message.contains("bytes") {
+        "serde bytes (serde_bytes, #[serde(with = \"serde_bytes\")]) cannot be stored; use a plain Vec<u8> field"
+    } else {
+        "make the input type serializable as YAML (plain structs, enums, maps, sequences, numbers and strings)"
+    };
+    Error::Unrepresentable {
+        jail: jail.to_string(),
+        case: origin.to_string(),
+        message: format!("the input cannot be written as YAML: {message}"),
+        hint: hint.to_string(),
+    }
+}
+
+/// Runs `jail` on every input, on `jobs` threads, and encodes what it did. Results keep the
+/// inputs' order whatever the number of threads. `tick` is called once per finished case.
+pub fn run_all<J: Jailed>(
+    jail: &J,
+    inputs: &[&J::Input],
+    jobs: usize,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<Observed>, Error> {
+    let observe = |input: &J::Input| -> Result<Observed, Error> {
+        let behaviour = jail.run(input);
+        let text = format::encode_behaviour(&behaviour).map_err(|message| Error::Internal {
+            message: format!("jail {}: {message}", jail.name()),
+        })?;
+        let label = behaviour.label().into_owned();
+        tick();
+        Ok(Observed { text, label })
+    };
+    let jobs = jobs.clamp(1, inputs.len().max(1));
+    if jobs == 1 {
+        return inputs.iter().map(|input| observe(input)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<Vec<(usize, Result<Observed, Error>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(input) = inputs.get(i) else { break };
+                        done.push((i, observe(input)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or_default()).collect()
+    });
+    let mut slots: Vec<Option<Result<Observed, Error>>> = (0..inputs.len()).map(|_| None).collect();
+    for part in parts.iter_mut() {
+        for (i, result) in part.drain(..) {
+            slots[i] = Some(result);
+        }
+    }
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.unwrap_or_else(|| {
+                Err(Error::Internal { message: "a worker thread stopped before its case finished".into() })
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,263 @@
+//! The diff reporter: renders a [`Verdict`] as text a person reads in seconds.
+//!
+//! One summary line (`invoice_total: 1,012 cases — 1,009 same, 3 changed`), then for each
+//! changed case (the first ten, then a count of the rest) its input and a line diff of the
+//! recorded and current behaviour, with changed words highlighted when colour is on. Colour
+//! is used only on a terminal; `NO_COLOR` turns it off and `CLICOLOR_FORCE` on.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anstyle::{AnsiColor, Effects, Style};
+use similar::{Algorithm, ChangeTag, TextDiff};
+
+use crate::env;
+use crate::verify::{Difference, Verdict, Written};
+
+/// Should output to a stream be coloured? `NO_COLOR` wins, then `CLICOLOR_FORCE`, then
+/// whether the stream is a terminal.
+pub fn use_color(is_terminal: bool) -> bool {
+    let set = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if set(env::NO_COLOR).is_some() {
+        return false;
+    }
+    if set(env::CLICOLOR_FORCE).is_some_and(|v| v != "0") {
+        return true;
+    }
+    is_terminal
+}
+
+/// Styles used by the report; all plain when colour is off.
+#[derive(Debug, Clone, Copy)]
+struct Palette {
+    title: Style,
+    good: Style,
+    bad: Style,
+    removed: Style,
+    added: Style,
+    removed_word: Style,
+    added_word: Style,
+    dim: Style,
+}
+
+impl Palette {
+    fn new(color: bool) -> Palette {
+        if !color {
+            let p = Style::new();
+            return Palette {
+                title: p,
+                good: p,
+                bad: p,
+                removed: p,
+                added: p,
+                removed_word: p,
+                added_word: p,
+                dim: p,
+            };
+        }
+        let red = Style::new().fg_color(Some(AnsiColor::Red.into()));
+        let green = Style::new().fg_color(Some(AnsiColor::Green.into()));
+        Palette {
+            title: Style::new().effects(Effects::BOLD),
+            good: green.effects(Effects::BOLD),
+            bad: red.effects(Effects::BOLD),
+            removed: red,
+            added: green,
+            removed_word: red.effects(Effects::BOLD | Effects::UNDERLINE),
+            added_word: green.effects(Effects::BOLD | Effects::UNDERLINE),
+            dim: Style::new().effects(Effects::DIMMED),
+        }
+    }
+}
+
+fn paint(style: Style, text: &str) -> String {
+    if style == Style::new() {
+        text.to_string()
+    } else {
+        format!("{style}{text}{style:#}")
+    }
+}
+
+/// Formats a count with thousands separators: `1,012`.
+///
+/// ```
+/// assert_eq!(kaizen::report::thousands(1012), "1,012");
+/// assert_eq!(kaizen::report::thousands(46656), "46,656");
+/// assert_eq!(kaizen::report::thousands(7), "7");
+/// ```
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The one-line summary of a verdict.
+pub fn summary(v: &Verdict) -> String {
+    if let Written::Recorded(path) = &v.written {
+        let n = v.new + v.total;
+        return format!("{}: recorded {} cases to {}", v.jail, thousands(n), shown_path(path));
+    }
+    if !v.had_snapshot {
+        return format!("{}: no snapshot yet — {} new, not yet recorded", v.jail, thousands(v.new));
+    }
+    let mut s = format!("{}: {} cases — ", v.jail, thousands(v.total));
+    if v.changed == 0 {
+        s.push_str("all same");
+    } else {
+        let _ = write!(s, "{} same, {} changed", thousands(v.same), thousands(v.changed));
+    }
+    if v.new > 0 {
+        let _ = write!(s, ", {} new, not yet recorded", thousands(v.new));
+    }
+    if v.dropped > 0 {
+        let _ = write!(s, ", {} recorded only (no source makes them any more)", thousands(v.dropped));
+    }
+    s
+}
+
+/// The full report: summary, then every shown difference and new input, then what was
+/// written and what to do next.
+pub fn render(v: &Verdict, color: bool) -> String {
+    let p = Palette::new(color);
+    let mut out = String::new();
+    let title_style = if v.passed() { p.good } else { p.bad };
+    out.push_str(&paint(title_style, &summary(v)));
+    out.push('\n');
+    for d in &v.differences {
+        out.push('\n');
+        render_difference(&mut out, v, d, &p);
+    }
+    if v.changed > v.differences.len() {
+        let _ = writeln!(
+            out,
+            "\n…and {} more changed cases not shown",
+            thousands(v.changed - v.differences.len())
+        );
+    }
+    for n in &v.new_cases {
+        let _ = writeln!(out, "\n{}", paint(p.title, &format!("new input ({}), not yet recorded", n.origin)));
+        let _ = writeln!(out, "  input:\n{}", indent(&n.input, 4));
+        let _ = writeln!(out, "  now:\n{}", indent(&n.actual, 4));
+    }
+    if v.new > v.new_cases.len() {
+        let _ = writeln!(out, "\n…and {} more new inputs not shown", thousands(v.new - v.new_cases.len()));
+    }
+    let footer = footer(v);
+    if !footer.is_empty() {
+        out.push('\n');
+        out.push_str(&paint(p.dim, &footer));
+        out.push('\n');
+    }
+    out
+}
+
+fn render_difference(out: &mut String, v: &Verdict, d: &Difference, p: &Palette) {
+    let origin = d.origin.as_ref().map(|o| format!(" from {o}")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}",
+        paint(
+            p.title,
+            &format!(
+                "case {} of {}{origin} — {}:{}",
+                thousands(d.number),
+                thousands(v.total),
+                shown_path(&v.snapshot),
+                d.line
+            )
+        )
+    );
+    let _ = writeln!(out, "  input:\n{}", indent(&d.input, 4));
+    if let Some(what) = kind_change(&d.expected_label, &d.actual_label) {
+        let _ = writeln!(out, "  {}", paint(p.bad, &what));
+    }
+    let _ = writeln!(out, "  behaviour ({} recorded, {} now):", paint(p.removed, "-"), paint(p.added, "+"));
+    out.push_str(&diff_lines(&d.expected, &d.actual, p));
+}
+
+/// Names a change of the kind of behaviour: a panic that appeared or disappeared, an exit
+/// code that changed, a timeout.
+fn kind_change(before: &str, after: &str) -> Option<String> {
+    if before == after {
+        return None;
+    }
+    Some(match (before, after) {
+        (_, "panicked") => format!("a panic appeared (it {before} before)"),
+        ("panicked", _) => format!("a panic disappeared (it {after} now)"),
+        (_, "timeout") => format!("a timeout appeared ({before} before)"),
+        ("timeout", _) => format!("a timeout disappeared ({after} now)"),
+        _ => format!("{before} → {after}"),
+    })
+}
+
+/// A line diff of two texts, with changed words highlighted when colour is on.
+///
+/// ```
+/// let text = kaizen::report::diff("total: 10\ncurrency: EUR", "total: 11\ncurrency: EUR", false);
+/// assert_eq!(text, "  - total: 10\n  + total: 11\n      currency: EUR\n");
+/// ```
+pub fn diff(expected: &str, actual: &str, color: bool) -> String {
+    diff_lines(expected, actual, &Palette::new(color))
+}
+
+fn diff_lines(expected: &str, actual: &str, p: &Palette) -> String {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Histogram)
+        .diff_lines(expected, actual);
+    let mut out = String::new();
+    for op in diff.ops() {
+        for change in diff.iter_inline_changes(op) {
+            let (sign, line_style, word_style) = match change.tag() {
+                ChangeTag::Delete => ("-", p.removed, p.removed_word),
+                ChangeTag::Insert => ("+", p.added, p.added_word),
+                ChangeTag::Equal => (" ", Style::new(), Style::new()),
+            };
+            out.push_str("  ");
+            out.push_str(&paint(line_style, sign));
+            out.push(' ');
+            if change.tag() == ChangeTag::Equal {
+                out.push_str("    ");
+            }
+            for (emphasized, value) in change.iter_strings_lossy() {
+                let style = if emphasized { word_style } else { line_style };
+                out.push_str(&paint(style, value.trim_end_matches('\n')));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn footer(v: &Verdict) -> String {
+    match &v.written {
+        Written::Recorded(_) => String::new(),
+        Written::Rerecorded(path) => format!("re-recorded {} (KAIZEN_UPDATE=always)", shown_path(path)),
+        Written::Pending(path) => format!(
+            "wrote {} — review it with `cargo insta review` (or `kaizen accept {}`), or re-record with KAIZEN_UPDATE=always",
+            shown_path(path),
+            v.jail
+        ),
+        Written::Nothing if v.passed() => String::new(),
+        Written::Nothing if v.ci => "CI run: nothing was written; reproduce locally with `cargo test` to get a pending file".into(),
+        Written::Nothing => format!("KAIZEN_UPDATE={}: nothing was written", v.mode),
+    }
+}
+
+fn indent(text: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    text.lines().map(|l| format!("{pad}{l}")).collect::<Vec<_>>().join("\n")
+}
+
+/// A path as shown in reports: relative to the current directory when below it.
+fn shown_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
+        .unwrap_or_else(|| path.display().to_string())
+}

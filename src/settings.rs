@@ -1,0 +1,65 @@
+//! Settings of a jail: where its snapshot lives, how long a call may take, how many threads
+//! run cases, how much of a failure the report shows.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::env;
+
+/// How a jail is characterized. Build it with [`Settings::default`] and the `Jail` builder
+/// methods, or set the fields directly.
+///
+/// ```
+/// let s = kaizen::Settings { jobs: 2, ..kaizen::Settings::default() };
+/// assert_eq!(s.max_shown, 10);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Where snapshots are kept. Default: `snapshots/` at the crate root (the directory in
+    /// `CARGO_MANIFEST_DIR` while `cargo test` runs, else the current directory). A relative
+    /// path is taken from that root.
+    pub snapshot_dir: Option<PathBuf>,
+    /// Per-call time limit. Default: none (calls run on the caller's thread).
+    pub timeout: Option<Duration>,
+    /// Threads that run cases. Default: 1.
+    pub jobs: usize,
+    /// How many changed cases the report shows in full. Default: 10.
+    pub max_shown: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { snapshot_dir: None, timeout: None, jobs: 1, max_shown: 10 }
+    }
+}
+
+impl Settings {
+    /// The crate root: `CARGO_MANIFEST_DIR` read at run time (so it is the user's crate,
+    /// not kaizen's), else the current directory.
+    pub fn project_root() -> PathBuf {
+        std::env::var_os(env::CARGO_MANIFEST_DIR)
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// The absolute snapshot directory these settings name.
+    ///
+    /// ```
+    /// let s = kaizen::Settings { snapshot_dir: Some("/tmp/snaps".into()), ..Default::default() };
+    /// assert_eq!(s.resolved_snapshot_dir(), std::path::Path::new("/tmp/snaps"));
+    /// ```
+    pub fn resolved_snapshot_dir(&self) -> PathBuf {
+        let root = Settings::project_root();
+        match &self.snapshot_dir {
+            None => root.join("snapshots"),
+            Some(dir) if dir.is_absolute() => dir.clone(),
+            Some(dir) => root.join(dir),
+        }
+    }
+}
+
+/// The path `dir/NAME.snap` for a jail name.
+pub(crate) fn snapshot_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{name}.snap"))
+}

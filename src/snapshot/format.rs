@@ -1,0 +1,282 @@
+//! How one case is written in a snapshot body, and how the body is split back into cases.
+//!
+//! The body is a YAML sequence with one mapping per case: the `input` key first, then the
+//! keys of the jail's behaviour (`returned:`, `panicked:`, `timeout:` for a Rust function;
+//! `exit:`, `stdout:`, … for a program):
+//!
+//! ```yaml
+//! - input:
+//!     qty: 3
+//!     code: VIP
+//!   returned: 27
+//! - input:
+//!     qty: 0
+//!     code: ''
+//!   panicked: quantity must be positive
+//! ```
+//!
+//! Each case is serialized on its own, so a case's text is a slice of the body: a case
+//! starts at a line beginning with `- `, and its behaviour starts at the first later line
+//! indented by exactly two spaces that is not a sequence item (`  - `). Inputs are compared
+//! by their text, behaviours are compared by their text — exact, including `NaN`, `-0.0`
+//! and every byte of a string. Enums are written as single-key maps
+//! (`serde_yaml::with::singleton_map_recursive`), which also lets an enum variant wrap
+//! another enum.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Serializes `value` as YAML the way kaizen stores it (enums as single-key maps).
+pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_yaml::Error> {
+    let mut buf = Vec::with_capacity(64);
+    {
+        let mut ser = serde_yaml::Serializer::new(&mut buf);
+        serde_yaml::with::singleton_map_recursive::serialize(value, &mut ser)?;
+    }
+    // The emitter writes UTF-8 only.
+    Ok(String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into()))
+}
+
+#[derive(Serialize)]
+struct InputRow<'a, I> {
+    input: &'a I,
+}
+
+#[derive(Deserialize)]
+struct InputRowOwned<I> {
+    input: I,
+}
+
+/// The text of a case's input line(s): `- input: …\n`.
+///
+/// ```
+/// let text = kaizen::snapshot::format::encode_input(&(3, "VIP")).unwrap();
+/// assert_eq!(text, "- input:\n  - 3\n  - VIP\n");
+/// ```
+pub fn encode_input<I: Serialize>(input: &I) -> Result<String, serde_yaml::Error> {
+    to_yaml(&[InputRow { input }])
+}
+
+/// Reads back an input written by [`encode_input`].
+///
+/// ```
+/// let text = kaizen::snapshot::format::encode_input(&(3, "VIP".to_string())).unwrap();
+/// let back: (i32, String) = kaizen::snapshot::format::decode_input(&text).unwrap();
+/// assert_eq!(back, (3, "VIP".to_string()));
+/// ```
+pub fn decode_input<I: DeserializeOwned>(text: &str) -> Result<I, serde_yaml::Error> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    let mut rows: Vec<InputRowOwned<I>> = serde_yaml::with::singleton_map_recursive::deserialize(de)?;
+    match rows.pop() {
+        Some(row) if rows.is_empty() => Ok(row.input),
+        _ => Err(serde::de::Error::custom("expected exactly one case")),
+    }
+}
+
+/// The text of a behaviour, indented to sit under its input: `  returned: 27\n`.
+///
+/// Fails when the behaviour does not serialize as a YAML mapping.
+///
+/// ```
+/// use kaizen::jail::Outcome;
+/// let text = kaizen::snapshot::format::encode_behaviour(&Outcome::Returned(27)).unwrap();
+/// assert_eq!(text, "  returned: 27\n");
+/// ```
+pub fn encode_behaviour<B: Serialize>(behaviour: &B) -> Result<String, String> {
+    let text = to_yaml(&[behaviour]).map_err(|e| e.to_string())?;
+    match text.strip_prefix("- ") {
+        Some(rest) if behaviour_start(&format!("  {rest}")) == Some(0) => Ok(format!("  {rest}")),
+        _ => Err(format!("a behaviour must serialize as a YAML mapping, not {text:?}")),
+    }
+}
+
+/// Index of the line where a case's behaviour starts within `text`, if any: the first line
+/// indented by exactly two spaces that is not a sequence item.
+fn behaviour_start(text: &str) -> Option<usize> {
+    text.split_inclusive('\n').position(|line| {
+        let b = line.as_bytes();
+        b.len() > 2 && b[0] == b' ' && b[1] == b' ' && b[2] != b' ' && b[2] != b'-'
+    })
+}
+
+/// One case in a body, as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawCase<'a> {
+    /// `- input: …\n` (everything up to the behaviour).
+    pub input: &'a str,
+    /// The behaviour lines, indented by two spaces.
+    pub behaviour: &'a str,
+    /// The 1-based line of the file where the case starts.
+    pub line: usize,
+}
+
+/// A body line that does not fit the format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Iterates over the cases of a body whose first line is line `first_line` of the file.
+pub fn cases(body: &str, first_line: usize) -> Cases<'_> {
+    Cases { rest: body, line: first_line }
+}
+
+/// Iterator returned by [`cases`].
+pub struct Cases<'a> {
+    rest: &'a str,
+    line: usize,
+}
+
+impl<'a> Iterator for Cases<'a> {
+    type Item = Result<RawCase<'a>, FormatError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // Skip blank lines and comments between cases; `[]` is an empty body.
+        loop {
+            let first = self.rest.split_inclusive('\n').next()?;
+            let t = first.trim_end();
+            if t.is_empty() || t.starts_with('#') || t == "[]" {
+                self.rest = &self.rest[first.len()..];
+                self.line += 1;
+                continue;
+            }
+            break;
+        }
+        let start_line = self.line;
+        let text = self.rest;
+        if !(text.starts_with("- ") || text.starts_with("-\n")) {
+            self.rest = "";
+            return Some(Err(FormatError {
+                line: start_line,
+                message: "expected a case starting with `- input:`".into(),
+            }));
+        }
+        // The case ends before the next line that starts at column 0.
+        let mut len = 0;
+        let mut lines = 0;
+        let mut behaviour_at = None;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            if i > 0 && !line.starts_with(' ') && !line.trim().is_empty() {
+                break;
+            }
+            if i > 0 && behaviour_at.is_none() {
+                let b = line.as_bytes();
+                if b.len() > 2 && b[0] == b' ' && b[1] == b' ' && b[2] != b' ' && b[2] != b'-' {
+                    behaviour_at = Some(len);
+                }
+            }
+            len += line.len();
+            lines += 1;
+        }
+        let case = &text[..len];
+        self.rest = &text[len..];
+        self.line += lines;
+        Some(match behaviour_at {
+            Some(at) if case.starts_with("- input:") => {
+                Ok(RawCase { input: &case[..at], behaviour: &case[at..], line: start_line })
+            }
+            Some(_) => Err(FormatError {
+                line: start_line,
+                message: "a case must start with its `input:` key".into(),
+            }),
+            None => Err(FormatError {
+                line: start_line,
+                message: "this case has an input but no recorded behaviour (truncated?)".into(),
+            }),
+        })
+    }
+}
+
+/// The input part of a case shown for people: the YAML value without the `- input:` key.
+///
+/// ```
+/// let shown = kaizen::snapshot::format::display_input("- input:\n    qty: 3\n    code: VIP\n");
+/// assert_eq!(shown, "qty: 3\ncode: VIP");
+/// assert_eq!(kaizen::snapshot::format::display_input("- input: 7\n"), "7");
+/// ```
+pub fn display_input(input: &str) -> String {
+    let rest = input.strip_prefix("- input:").unwrap_or(input);
+    let mut out = String::new();
+    if let Some(first) = rest.lines().next() {
+        out.push_str(first.trim_start());
+    }
+    let body: Vec<&str> = rest.lines().skip(1).collect();
+    let indent = body
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    for line in body {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line.get(indent..).unwrap_or(line.trim_start()));
+    }
+    out
+}
+
+/// The behaviour part of a case shown for people: dedented by the two spaces it carries.
+pub fn display_behaviour(behaviour: &str) -> String {
+    behaviour
+        .lines()
+        .map(|l| l.strip_prefix("  ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jail::Outcome;
+
+    #[test]
+    fn a_case_is_its_input_text_followed_by_its_behaviour_text() {
+        let input = encode_input(&vec![("a b", 1)]).unwrap();
+        let behaviour = encode_behaviour(&Outcome::Returned(vec!["x"; 2])).unwrap();
+        let body = format!("{input}{behaviour}");
+        let cases: Vec<_> = cases(&body, 10).collect::<Result<_, _>>().unwrap();
+        assert_eq!(cases, vec![RawCase { input: &input, behaviour: &behaviour, line: 10 }]);
+    }
+
+    #[test]
+    fn long_and_multiline_strings_stay_inside_their_case() {
+        let long = "word ".repeat(60);
+        let inputs = [
+            long.clone(),
+            format!("\"{long}\"\n{long}\t"),
+            "line one\nline two\n".to_string(),
+            "  leading\n\ttab\r\n".to_string(),
+            "- not a case\n  returned: 3\n".to_string(),
+        ];
+        let mut body = String::new();
+        for input in &inputs {
+            body.push_str(&encode_input(input).unwrap());
+            body.push_str(&encode_behaviour(&Outcome::Returned(input)).unwrap());
+        }
+        let cases: Vec<_> = cases(&body, 1).collect::<Result<_, _>>().unwrap();
+        assert_eq!(cases.len(), inputs.len());
+        for (case, input) in cases.iter().zip(&inputs) {
+            assert_eq!(decode_input::<String>(case.input).unwrap(), *input);
+            assert_eq!(case.behaviour, encode_behaviour(&Outcome::Returned(input)).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_case_without_behaviour_is_reported_with_its_line() {
+        let body = "- input: 1\n  returned: 1\n- input: 2\n";
+        let results: Vec<_> = cases(body, 5).collect();
+        assert!(results[0].is_ok());
+        let err = results[1].clone().unwrap_err();
+        assert_eq!(err.line, 7);
+        assert!(err.message.contains("no recorded behaviour"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_scalar_behaviour_is_refused() {
+        assert!(encode_behaviour(&5).is_err());
+    }
+}

@@ -1,0 +1,324 @@
+//! Snapshot files: one insta-format `.snap` file per jail holding every case.
+//!
+//! A file is insta's format — a YAML header between `---` lines, then the body — so
+//! `cargo insta review`, `accept`, `reject` and `test --check` work on it. The header says
+//! what the file is and how it was produced; `info.kaizen` marks it as a kaizen snapshot:
+//!
+//! ```yaml
+//! ---
+//! source: tests/invoice.rs
+//! description: "kaizen characterization of `invoice_total`: 3 cases from list (3)"
+//! expression: invoice_total
+//! info:
+//!   kaizen: 1
+//!   jail: invoice_total
+//!   input_type: "(u32, alloc::string::String)"
+//!   cases: 3
+//!   sources:
+//!   - list (3)
+//!   seed: null
+//! ---
+//! - input:
+//!   - 3
+//!   - VIP
+//!   returned: 27
+//! ```
+//!
+//! Files are written atomically (a temporary file in the same directory, fsync, rename), so
+//! a crash leaves either the old file or the complete new one. A file that cannot be read
+//! as a kaizen snapshot is reported with its line and never overwritten.
+
+pub mod format;
+pub mod lock;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// The version of the snapshot format this kaizen writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The YAML header of a snapshot file: insta's metadata fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Header {
+    /// The file that produced the snapshot (the test, or the jail spec).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The line of the call that produced it (pending files only, as insta does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assertion_line: Option<u32>,
+    /// A sentence saying what the file is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The jail's name (insta shows it as the snapshot's expression).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// kaizen's own description of the recording.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<Info>,
+}
+
+/// How a snapshot was produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Info {
+    /// The snapshot format version ([`FORMAT_VERSION`]).
+    pub kaizen: u32,
+    /// The jail's name.
+    pub jail: String,
+    /// The input type the cases were recorded for.
+    pub input_type: String,
+    /// Number of cases in the body.
+    pub cases: usize,
+    /// One line per input source.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// The seed of the generated inputs, if any.
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+/// A snapshot file read from disk.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its header.
+    pub header: Header,
+    /// kaizen's part of the header.
+    pub info: Info,
+    /// The body text.
+    pub body: String,
+    /// The 1-based file line where the body starts.
+    pub body_line: usize,
+}
+
+impl Loaded {
+    /// The cases of the body, checked against the header's case count.
+    pub fn cases(&self) -> Result<Vec<format::RawCase<'_>>, Error> {
+        let mut out = Vec::with_capacity(self.info.cases);
+        for case in format::cases(&self.body, self.body_line) {
+            out.push(case.map_err(|e| {
+                Error::snapshot(&self.path, Some(e.line), e.message, HINT_CORRUPT)
+            })?);
+        }
+        if out.len() != self.info.cases {
+            return Err(Error::snapshot(
+                &self.path,
+                None,
+                format!(
+                    "the header says {} cases but the file holds {}: it was truncated or edited by hand",
+                    self.info.cases,
+                    out.len()
+                ),
+                HINT_CORRUPT,
+            ));
+        }
+        Ok(out)
+    }
+}
+
+const HINT_CORRUPT: &str = "restore the file from version control (`git checkout -- FILE`), or delete it and record again";
+
+/// The pending file that goes with a snapshot: `NAME.snap.new`.
+///
+/// ```
+/// let p = kaizen::snapshot::pending_path(std::path::Path::new("snapshots/a.snap"));
+/// assert_eq!(p, std::path::Path::new("snapshots/a.snap.new"));
+/// ```
+pub fn pending_path(snapshot: &Path) -> PathBuf {
+    let mut s = snapshot.as_os_str().to_owned();
+    s.push(".new");
+    PathBuf::from(s)
+}
+
+/// Reads a snapshot file. `Ok(None)` when there is none.
+pub fn load(path: &Path) -> Result<Option<Loaded>, Error> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, "read the snapshot", e)),
+    };
+    parse(path, bytes).map(Some)
+}
+
+/// Parses the bytes of a snapshot file read from `path`.
+pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
+    if bytes.is_empty() {
+        return Err(Error::snapshot(path, None, "the file is empty", HINT_CORRUPT));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::snapshot(path, Some(line), "the file is not UTF-8 text (binary data?)", HINT_CORRUPT)
+    })?;
+    if let Some(line) = conflict_marker_line(&text) {
+        return Err(Error::snapshot(
+            path,
+            Some(line),
+            "the file contains merge conflict markers",
+            "resolve the conflict: take one side with `git checkout --ours FILE` or `--theirs`, then re-run to see which cases differ (or delete the file and record again)",
+        ));
+    }
+    let Some(after_open) = text.strip_prefix("---\n") else {
+        return Err(Error::snapshot(
+            path,
+            Some(1),
+            "the file does not start with a `---` header line",
+            HINT_CORRUPT,
+        ));
+    };
+    let Some(close) = find_line(after_open, "---") else {
+        return Err(Error::snapshot(
+            path,
+            None,
+            "the header has no closing `---` line (truncated file?)",
+            HINT_CORRUPT,
+        ));
+    };
+    let header_text = &after_open[..close];
+    let header: Header = serde_yaml::from_str(header_text).map_err(|e| {
+        let line = e.location().map(|l| l.line() + 1);
+        Error::snapshot(path, line, format!("the header is not valid: {e}"), HINT_CORRUPT)
+    })?;
+    let Some(info) = header.info.clone() else {
+        return Err(Error::snapshot(
+            path,
+            None,
+            "this is not a kaizen snapshot: its header has no `info.kaizen` field",
+            "if it is an ordinary insta snapshot, give the jail another name; otherwise restore it from version control",
+        ));
+    };
+    if info.kaizen > FORMAT_VERSION {
+        return Err(Error::snapshot(
+            path,
+            None,
+            format!(
+                "the snapshot uses format version {}, this kaizen reads version {FORMAT_VERSION}",
+                info.kaizen
+            ),
+            "upgrade kaizen to the version that recorded it",
+        ));
+    }
+    let header_lines = header_text.matches('\n').count();
+    let body_start = 4 + close;
+    let body_line = 1 + 1 + header_lines + 1;
+    let mut body = text;
+    body.drain(..body_start + 4);
+    Ok(Loaded { path: path.to_path_buf(), header, info, body, body_line })
+}
+
+/// Byte offset in `text` of the first line equal to `wanted`.
+fn find_line(text: &str, wanted: &str) -> Option<usize> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end_matches(['\n', '\r']) == wanted && line.ends_with('\n') {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// 1-based line of the first git merge conflict marker, if any.
+fn conflict_marker_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.starts_with("<<<<<<< ") || l == "=======" || l.starts_with(">>>>>>> ") || l == "<<<<<<<"
+        })
+        .map(|i| i + 1)
+}
+
+/// The full text of a snapshot file.
+pub fn render(header: &Header, body: &str) -> String {
+    let header_text = serde_yaml::to_string(header).unwrap_or_default();
+    let mut out = String::with_capacity(header_text.len() + body.len() + 16);
+    out.push_str("---\n");
+    out.push_str(&header_text);
+    out.push_str("---\n");
+    out.push_str(body);
+    if !body.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes `contents` to `path` atomically: a temporary file beside it, fsync, rename.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the snapshot directory", e))?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(path, "write the snapshot", e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> String {
+        let header = Header {
+            source: Some("tests/a.rs".into()),
+            assertion_line: None,
+            description: Some("d".into()),
+            expression: Some("a".into()),
+            info: Some(Info {
+                kaizen: 1,
+                jail: "a".into(),
+                input_type: "u8".into(),
+                cases: 2,
+                sources: vec!["list (2)".into()],
+                seed: None,
+            }),
+        };
+        render(&header, "- input: 1\n  returned: 1\n- input: 2\n  returned: 4\n")
+    }
+
+    #[test]
+    fn a_rendered_file_parses_back_with_the_body_line_numbers_right() {
+        let text = sample();
+        let loaded = parse(Path::new("a.snap"), text.clone().into_bytes()).unwrap();
+        let cases = loaded.cases().unwrap();
+        assert_eq!(cases.len(), 2);
+        let line_of_second = text.lines().position(|l| l == "- input: 2").unwrap() + 1;
+        assert_eq!(cases[1].line, line_of_second);
+    }
+
+    #[test]
+    fn conflict_markers_are_reported_with_their_line() {
+        let text = sample().replace("- input: 2\n", "<<<<<<< HEAD\n- input: 2\n");
+        let err = parse(Path::new("a.snap"), text.into_bytes()).unwrap_err().to_string();
+        assert!(err.contains("merge conflict"), "{err}");
+        assert!(err.starts_with("a.snap:"), "{err}");
+    }
+
+    #[test]
+    fn a_truncated_file_is_reported() {
+        let text = sample();
+        let cut = &text[..text.len() - 14];
+        let loaded = parse(Path::new("a.snap"), cut.as_bytes().to_vec());
+        let err = match loaded {
+            Ok(l) => l.cases().map(|_| ()).unwrap_err(),
+            Err(e) => e,
+        };
+        let msg = err.to_string();
+        assert!(msg.contains("a.snap"), "{msg}");
+    }
+}
