@@ -1,0 +1,3 @@
+//! Choosing the inputs a jail is exercised with.
+
+pub mod pairwise;

@@ -1,0 +1,3 @@
+//! Snapshots of recorded behaviour and the checks that keep them exact.
+
+pub mod exact;
