@@ -1,3 +1,4 @@
 //! kaizen — make refactoring legacy code safe.
 
 pub mod cases;
+pub mod snapshot;
