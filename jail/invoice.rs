@@ -5,7 +5,13 @@
 // they are.
 
 #[allow(clippy::all)]
-pub fn invoice_total(qty: u32, unit_cents: i64, customer: &str, coupon: Option<&str>, region: u8) -> i64 {
+pub fn invoice_total(
+    qty: u32,
+    unit_cents: i64,
+    customer: &str,
+    coupon: Option<&str>,
+    region: u8,
+) -> i64 {
     let mut total: i64 = qty as i64 * unit_cents;
     let mut disc = 0;
     if customer == "GOLD" {

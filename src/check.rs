@@ -102,7 +102,10 @@ type Registry = Mutex<HashMap<PathBuf, &'static Location<'static>>>;
 /// example the original and a refactored version checked against one snapshot.)
 fn register(snapshot: &std::path::Path, caller: &'static Location<'static>) -> Result<(), Error> {
     static SEEN: OnceLock<Registry> = OnceLock::new();
-    let mut seen = SEEN.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    let mut seen = SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     match seen.get(snapshot) {
         Some(first) if first.file() != caller.file() => Err(Error::Config {
             message: format!(

@@ -93,7 +93,12 @@ pub struct UnknownMode(pub String);
 
 impl fmt::Display for UnknownMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown update mode {:?}; use one of: {}", self.0, UpdateMode::VALUES)
+        write!(
+            f,
+            "unknown update mode {:?}; use one of: {}",
+            self.0,
+            UpdateMode::VALUES
+        )
     }
 }
 
@@ -159,7 +164,11 @@ impl Environment {
                 hint: format!("set {var} to one of: {}", UpdateMode::VALUES),
             })?,
         };
-        Ok(Environment { mode, ci, force_pass })
+        Ok(Environment {
+            mode,
+            ci,
+            force_pass,
+        })
     }
 
     /// May this run write an accepted `.snap` for a jail that has none yet?
@@ -209,10 +218,15 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Result<Environment, crate::Error> {
-        let owned: Vec<(String, String)> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let owned: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Environment::from_lookup(move |name| {
-            owned.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+            owned
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
         })
     }
 
@@ -248,7 +262,9 @@ mod tests {
 
     #[test]
     fn an_unknown_mode_names_the_variable_and_the_accepted_values() {
-        let err = env(&[("KAIZEN_UPDATE", "sometimes")]).unwrap_err().to_string();
+        let err = env(&[("KAIZEN_UPDATE", "sometimes")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("KAIZEN_UPDATE=\"sometimes\""), "{err}");
         assert!(err.contains("auto, new, always, no"), "{err}");
     }

@@ -104,12 +104,25 @@ impl Error {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) -> Error {
-        Error::Snapshot { path: path.into(), line, message: message.into(), hint: hint.into() }
+        Error::Snapshot {
+            path: path.into(),
+            line,
+            message: message.into(),
+            hint: hint.into(),
+        }
     }
 
     /// An I/O error on a file.
-    pub(crate) fn io(path: impl Into<PathBuf>, action: &'static str, source: std::io::Error) -> Error {
-        Error::Io { path: path.into(), action, source }
+    pub(crate) fn io(
+        path: impl Into<PathBuf>,
+        action: &'static str,
+        source: std::io::Error,
+    ) -> Error {
+        Error::Io {
+            path: path.into(),
+            action,
+            source,
+        }
     }
 }
 
@@ -117,17 +130,34 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Config { message, hint } => write!(f, "{message}\n  hint: {hint}"),
-            Error::Snapshot { path, line, message, hint } => {
+            Error::Snapshot {
+                path,
+                line,
+                message,
+                hint,
+            } => {
                 match line {
                     Some(line) => write!(f, "{}:{line}: {message}", path.display())?,
                     None => write!(f, "{}: {message}", path.display())?,
                 }
                 write!(f, "\n  the file was left untouched\n  hint: {hint}")
             }
-            Error::Unrepresentable { jail, case, message, hint } => {
-                write!(f, "{jail}: case {case}: {message}\n  nothing was written\n  hint: {hint}")
+            Error::Unrepresentable {
+                jail,
+                case,
+                message,
+                hint,
+            } => {
+                write!(
+                    f,
+                    "{jail}: case {case}: {message}\n  nothing was written\n  hint: {hint}"
+                )
             }
-            Error::MissingSnapshot { jail, path, command } => write!(
+            Error::MissingSnapshot {
+                jail,
+                path,
+                command,
+            } => write!(
                 f,
                 "{jail}: no snapshot at {} and this run may not record one\n  hint: record it locally with `{command}` and commit {}",
                 path.display(),
@@ -138,12 +168,19 @@ impl fmt::Display for Error {
                 "{}: another kaizen run is recording this jail ({holder})\n  hint: wait for it to finish; if no run is active, delete the lock file",
                 path.display()
             ),
-            Error::Io { path, action, source } => {
+            Error::Io {
+                path,
+                action,
+                source,
+            } => {
                 write!(f, "{}: cannot {action}: {source}", path.display())
             }
             Error::Spec { message } => f.write_str(message),
             Error::Internal { message } => {
-                write!(f, "internal error in kaizen: {message}\n  this is a bug in kaizen; please report it")
+                write!(
+                    f,
+                    "internal error in kaizen: {message}\n  this is a bug in kaizen; please report it"
+                )
             }
         }
     }

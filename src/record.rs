@@ -5,11 +5,12 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::cases::{Case, Origin};
 use crate::jail::{Behaviour, Jailed};
-use crate::snapshot::format;
+use crate::snapshot::{exact, format};
 
 /// An input ready to run: the value, its snapshot text and where it came from.
 #[derive(Debug, Clone)]
@@ -44,12 +45,50 @@ pub fn prepare<I: Serialize>(jail: &str, cases: Vec<Case<I>>) -> Result<Vec<Prep
     let mut seen = HashSet::with_capacity(cases.len());
     let mut out = Vec::with_capacity(cases.len());
     for case in cases {
-        let text = format::encode_input(&case.input).map_err(|e| unrepresentable(jail, &case.origin, &e))?;
+        let text = format::encode_input(&case.input)
+            .map_err(|e| unrepresentable(jail, &case.origin, &e))?;
         if seen.insert(text.clone()) {
-            out.push(Prepared { input: case.input, text, origin: case.origin });
+            out.push(Prepared {
+                input: case.input,
+                text,
+                origin: case.origin,
+            });
         }
     }
     Ok(out)
+}
+
+/// Proves that every input survives the trip through the snapshot exactly: it is read back
+/// from its text and compared with the original, field by field, through serde. Run before
+/// a snapshot is written, so no snapshot ever holds an input that would replay differently.
+pub fn check_round_trip<I: Serialize + DeserializeOwned>(
+    jail: &str,
+    prepared: &[Prepared<I>],
+) -> Result<(), Error> {
+    for p in prepared {
+        let refuse = |problem: String, workaround: String| Error::Unrepresentable {
+            jail: jail.to_string(),
+            case: p.origin.to_string(),
+            message: problem,
+            hint: workaround,
+        };
+        exact::check_representable_as("input", &p.input)
+            .map_err(|e| refuse(format!("{} at {}", e.problem, e.path), e.workaround))?;
+        let back: I = format::decode_input(&p.text).map_err(|e| {
+            refuse(
+                format!("the input does not read back from YAML: {e}"),
+                "report this input type as a kaizen bug".into(),
+            )
+        })?;
+        let (a, b) = (exact::fingerprint(&p.input), exact::fingerprint(&back));
+        if a.is_err() || a != b {
+            return Err(refuse(
+                format!("the input reads back from YAML as a different value:\n{}", format::display_input(&p.text)),
+                "use plain structs, enums, options, sequences, maps, numbers and strings in the input type".into(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn unrepresentable(jail: &str, origin: &Origin, e: &serde_yaml::Error) -> Error {
@@ -77,6 +116,20 @@ pub fn run_all<J: Jailed>(
 ) -> Result<Vec<Observed>, Error> {
     let observe = |input: &J::Input| -> Result<Observed, Error> {
         let behaviour = jail.run(input);
+        if let Err(e) = exact::check_representable_as("outcome", &behaviour) {
+            let input = format::encode_input(input)
+                .map(|t| format::display_input(&t))
+                .unwrap_or_default();
+            return Err(Error::Unrepresentable {
+                jail: jail.name().to_string(),
+                case: format!("with input {input}"),
+                message: format!(
+                    "the outcome cannot be stored exactly: {} at {}",
+                    e.problem, e.path
+                ),
+                hint: e.workaround,
+            });
+        }
         let text = format::encode_behaviour(&behaviour).map_err(|message| Error::Internal {
             message: format!("jail {}: {message}", jail.name()),
         })?;
@@ -103,7 +156,10 @@ pub fn run_all<J: Jailed>(
                 })
             })
             .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_default()).collect()
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
     });
     let mut slots: Vec<Option<Result<Observed, Error>>> = (0..inputs.len()).map(|_| None).collect();
     for part in parts.iter_mut() {
@@ -115,7 +171,9 @@ pub fn run_all<J: Jailed>(
         .into_iter()
         .map(|slot| {
             slot.unwrap_or_else(|| {
-                Err(Error::Internal { message: "a worker thread stopped before its case finished".into() })
+                Err(Error::Internal {
+                    message: "a worker thread stopped before its case finished".into(),
+                })
             })
         })
         .collect()

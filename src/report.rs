@@ -89,7 +89,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -101,22 +101,40 @@ pub fn thousands(n: usize) -> String {
 pub fn summary(v: &Verdict) -> String {
     if let Written::Recorded(path) = &v.written {
         let n = v.new + v.total;
-        return format!("{}: recorded {} cases to {}", v.jail, thousands(n), shown_path(path));
+        return format!(
+            "{}: recorded {} cases to {}",
+            v.jail,
+            thousands(n),
+            shown_path(path)
+        );
     }
     if !v.had_snapshot {
-        return format!("{}: no snapshot yet — {} new, not yet recorded", v.jail, thousands(v.new));
+        return format!(
+            "{}: no snapshot yet — {} new, not yet recorded",
+            v.jail,
+            thousands(v.new)
+        );
     }
     let mut s = format!("{}: {} cases — ", v.jail, thousands(v.total));
     if v.changed == 0 {
         s.push_str("all same");
     } else {
-        let _ = write!(s, "{} same, {} changed", thousands(v.same), thousands(v.changed));
+        let _ = write!(
+            s,
+            "{} same, {} changed",
+            thousands(v.same),
+            thousands(v.changed)
+        );
     }
     if v.new > 0 {
         let _ = write!(s, ", {} new, not yet recorded", thousands(v.new));
     }
     if v.dropped > 0 {
-        let _ = write!(s, ", {} recorded only (no source makes them any more)", thousands(v.dropped));
+        let _ = write!(
+            s,
+            ", {} recorded only (no source makes them any more)",
+            thousands(v.dropped)
+        );
     }
     s
 }
@@ -141,12 +159,23 @@ pub fn render(v: &Verdict, color: bool) -> String {
         );
     }
     for n in &v.new_cases {
-        let _ = writeln!(out, "\n{}", paint(p.title, &format!("new input ({}), not yet recorded", n.origin)));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(
+                p.title,
+                &format!("new input ({}), not yet recorded", n.origin)
+            )
+        );
         let _ = writeln!(out, "  input:\n{}", indent(&n.input, 4));
         let _ = writeln!(out, "  now:\n{}", indent(&n.actual, 4));
     }
     if v.new > v.new_cases.len() {
-        let _ = writeln!(out, "\n…and {} more new inputs not shown", thousands(v.new - v.new_cases.len()));
+        let _ = writeln!(
+            out,
+            "\n…and {} more new inputs not shown",
+            thousands(v.new - v.new_cases.len())
+        );
     }
     let footer = footer(v);
     if !footer.is_empty() {
@@ -158,7 +187,11 @@ pub fn render(v: &Verdict, color: bool) -> String {
 }
 
 fn render_difference(out: &mut String, v: &Verdict, d: &Difference, p: &Palette) {
-    let origin = d.origin.as_ref().map(|o| format!(" from {o}")).unwrap_or_default();
+    let origin = d
+        .origin
+        .as_ref()
+        .map(|o| format!(" from {o}"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "{}",
@@ -177,7 +210,12 @@ fn render_difference(out: &mut String, v: &Verdict, d: &Difference, p: &Palette)
     if let Some(what) = kind_change(&d.expected_label, &d.actual_label) {
         let _ = writeln!(out, "  {}", paint(p.bad, &what));
     }
-    let _ = writeln!(out, "  behaviour ({} recorded, {} now):", paint(p.removed, "-"), paint(p.added, "+"));
+    let _ = writeln!(
+        out,
+        "  behaviour ({} recorded, {} now):",
+        paint(p.removed, "-"),
+        paint(p.added, "+")
+    );
     out.push_str(&diff_lines(&d.expected, &d.actual, p));
 }
 
@@ -237,21 +275,29 @@ fn diff_lines(expected: &str, actual: &str, p: &Palette) -> String {
 fn footer(v: &Verdict) -> String {
     match &v.written {
         Written::Recorded(_) => String::new(),
-        Written::Rerecorded(path) => format!("re-recorded {} (KAIZEN_UPDATE=always)", shown_path(path)),
+        Written::Rerecorded(path) => {
+            format!("re-recorded {} (KAIZEN_UPDATE=always)", shown_path(path))
+        }
         Written::Pending(path) => format!(
             "wrote {} — review it with `cargo insta review` (or `kaizen accept {}`), or re-record with KAIZEN_UPDATE=always",
             shown_path(path),
             v.jail
         ),
         Written::Nothing if v.passed() => String::new(),
-        Written::Nothing if v.ci => "CI run: nothing was written; reproduce locally with `cargo test` to get a pending file".into(),
+        Written::Nothing if v.ci => {
+            "CI run: nothing was written; reproduce locally with `cargo test` to get a pending file"
+                .into()
+        }
         Written::Nothing => format!("KAIZEN_UPDATE={}: nothing was written", v.mode),
     }
 }
 
 fn indent(text: &str, n: usize) -> String {
     let pad = " ".repeat(n);
-    text.lines().map(|l| format!("{pad}{l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("{pad}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A path as shown in reports: relative to the current directory when below it.

@@ -29,7 +29,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { snapshot_dir: None, timeout: None, jobs: 1, max_shown: 10 }
+        Settings {
+            snapshot_dir: None,
+            timeout: None,
+            jobs: 1,
+            max_shown: 10,
+        }
     }
 }
 

@@ -125,27 +125,43 @@ impl Verdict {
 
     /// The exit code for this verdict.
     pub fn exit_code(&self) -> ExitCode {
-        if self.passed() { ExitCode::Unchanged } else { ExitCode::Changed }
+        if self.passed() {
+            ExitCode::Unchanged
+        } else {
+            ExitCode::Changed
+        }
     }
 }
 
 /// Verifies `jail` against its snapshot with the given cases. See the module docs.
-pub fn verify<J: Jailed>(jail: &J, cases: Vec<Case<J::Input>>, ctx: &Context<'_>) -> Result<Verdict, Error> {
+pub fn verify<J: Jailed>(
+    jail: &J,
+    cases: Vec<Case<J::Input>>,
+    ctx: &Context<'_>,
+) -> Result<Verdict, Error> {
     let name = jail.name();
     let prepared = record::prepare(name, cases)?;
     let loaded = snapshot::load(&ctx.snapshot)?;
     if let Some(loaded) = &loaded {
         check_owner(name, loaded, ctx)?;
     }
-    let may_write = ctx.env.records_missing() || ctx.env.writes_pending() || ctx.env.mode == UpdateMode::Always;
-    let _lock = if may_write { Some(Lock::acquire(&ctx.snapshot)?) } else { None };
+    let may_write =
+        ctx.env.records_missing() || ctx.env.writes_pending() || ctx.env.mode == UpdateMode::Always;
+    let _lock = if may_write {
+        Some(Lock::acquire(&ctx.snapshot)?)
+    } else {
+        None
+    };
 
     let recorded = match &loaded {
         Some(l) => l.cases()?,
         None => Vec::new(),
     };
-    let by_text: HashMap<&str, usize> =
-        prepared.iter().enumerate().map(|(i, p)| (p.text.as_str(), i)).collect();
+    let by_text: HashMap<&str, usize> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.text.as_str(), i))
+        .collect();
 
     // What to run: every recorded input (from the sources when they still produce it,
     // decoded from the file otherwise), then the new inputs.
@@ -262,6 +278,13 @@ pub fn verify<J: Jailed>(jail: &J, cases: Vec<Case<J::Input>>, ctx: &Context<'_>
         }),
     };
     let pending_path = snapshot::pending_path(&ctx.snapshot);
+    let will_write = match &loaded {
+        None => ctx.env.records_missing() || ctx.env.writes_pending(),
+        Some(_) => ctx.env.mode == UpdateMode::Always || ctx.env.writes_pending(),
+    };
+    if will_write {
+        record::check_round_trip(name, &prepared)?;
+    }
     let clean = verdict.changed == 0 && verdict.new == 0;
     match &loaded {
         None if ctx.env.records_missing() => {
@@ -322,7 +345,11 @@ fn describe(name: &str, cases: usize, sources: &[String]) -> String {
     s
 }
 
-fn render_body<I>(prepared: &[Prepared<I>], observed: &[Observed], observed_of: &[usize]) -> String {
+fn render_body<I>(
+    prepared: &[Prepared<I>],
+    observed: &[Observed],
+    observed_of: &[usize],
+) -> String {
     let size: usize = prepared.iter().map(|p| p.text.len() + 32).sum();
     let mut body = String::with_capacity(size);
     for (p, &o) in prepared.iter().zip(observed_of) {
@@ -350,12 +377,17 @@ fn check_owner(name: &str, loaded: &snapshot::Loaded, ctx: &Context<'_>) -> Resu
         return Err(Error::snapshot(
             &loaded.path,
             None,
-            format!("the snapshot belongs to jail `{}`, not `{name}`", loaded.info.jail),
+            format!(
+                "the snapshot belongs to jail `{}`, not `{name}`",
+                loaded.info.jail
+            ),
             "give each jail its own name (the name is the snapshot's file name)",
         ));
     }
-    if let (Some(recorded_by), Some(this)) = (&loaded.header.source, &ctx.source) {
-        if recorded_by != this {
+    if let (Some(recorded_by), Some(this)) = (&loaded.header.source, &ctx.source)
+        && recorded_by != this
+    {
+        {
             return Err(Error::Config {
                 message: format!(
                     "two jails are named `{name}`: one in {this}, and the one in {recorded_by} recorded {}",

@@ -8,7 +8,7 @@ fn tier_discount(customer: &str, qty: u32) -> i64 {
         "GOLD" if qty >= 10 => 15,
         "GOLD" => 10,
         "SILVER" if qty > 10 => 5,
-        "GOLD" | "SILVER" => 0,
+        "SILVER" => 0,
         _ if qty > 100 => 3,
         _ => 0,
     }
@@ -33,7 +33,13 @@ fn with_shipping(region: u8, goods: i64) -> i64 {
     }
 }
 
-pub fn invoice_total(qty: u32, unit_cents: i64, customer: &str, coupon: Option<&str>, region: u8) -> i64 {
+pub fn invoice_total(
+    qty: u32,
+    unit_cents: i64,
+    customer: &str,
+    coupon: Option<&str>,
+    region: u8,
+) -> i64 {
     let mut goods = i64::from(qty) * unit_cents;
     let coupon = coupon.unwrap_or("");
     if coupon == "FREESHIP" && region == 1 {

@@ -10,6 +10,7 @@
 //!
 //! The same input from several sources is recorded once (the first source wins).
 
+pub mod harvest;
 pub mod pairwise;
 
 use std::fmt;
@@ -62,7 +63,11 @@ impl fmt::Display for Origin {
                 write!(f, "combination #{index} (source {source})")
             }
             Origin::Pairwise { source, index } => write!(f, "pairwise #{index} (source {source})"),
-            Origin::Proptest { source, index, seed } => {
+            Origin::Proptest {
+                source,
+                index,
+                seed,
+            } => {
                 write!(f, "proptest #{index}, seed {seed} (source {source})")
             }
             Origin::Recorded => f.write_str("recorded only"),
@@ -126,8 +131,15 @@ type Generator<I> = Box<dyn Fn(u64) -> Vec<I> + Send + Sync>;
 
 enum Source<I> {
     List(Vec<I>),
-    Combinations { inputs: Vec<I>, pairwise: bool, sizes: Vec<usize> },
-    Proptest { generate: Generator<I>, count: usize },
+    Combinations {
+        inputs: Vec<I>,
+        pairwise: bool,
+        sizes: Vec<usize>,
+    },
+    Proptest {
+        generate: Generator<I>,
+        count: usize,
+    },
 }
 
 /// The default seed of proptest sources: the same on every machine.
@@ -155,7 +167,10 @@ pub struct Cases<I> {
 
 impl<I> Default for Cases<I> {
     fn default() -> Self {
-        Cases { sources: Vec::new(), seed: DEFAULT_SEED }
+        Cases {
+            sources: Vec::new(),
+            seed: DEFAULT_SEED,
+        }
     }
 }
 
@@ -167,7 +182,8 @@ impl<I: Clone + 'static> Cases<I> {
 
     /// Adds an explicit list of inputs.
     pub fn list(mut self, inputs: impl IntoIterator<Item = I>) -> Self {
-        self.sources.push(Source::List(inputs.into_iter().collect()));
+        self.sources
+            .push(Source::List(inputs.into_iter().collect()));
         self
     }
 
@@ -182,8 +198,14 @@ impl<I: Clone + 'static> Cases<I> {
     /// ```
     pub fn combinations<P: Params<Item: Into<I>>>(mut self, params: P) -> Self {
         let sizes = params.sizes();
-        let inputs = pairwise::cartesian(&sizes).map(|row| params.pick(&row).into()).collect();
-        self.sources.push(Source::Combinations { inputs, pairwise: false, sizes });
+        let inputs = pairwise::cartesian(&sizes)
+            .map(|row| params.pick(&row).into())
+            .collect();
+        self.sources.push(Source::Combinations {
+            inputs,
+            pairwise: false,
+            sizes,
+        });
         self
     }
 
@@ -201,8 +223,15 @@ impl<I: Clone + 'static> Cases<I> {
     /// ```
     pub fn pairwise<P: Params<Item: Into<I>>>(mut self, params: P) -> Self {
         let sizes = params.sizes();
-        let inputs = pairwise::pairwise(&sizes).iter().map(|row| params.pick(row).into()).collect();
-        self.sources.push(Source::Combinations { inputs, pairwise: true, sizes });
+        let inputs = pairwise::pairwise(&sizes)
+            .iter()
+            .map(|row| params.pick(row).into())
+            .collect();
+        self.sources.push(Source::Combinations {
+            inputs,
+            pairwise: true,
+            sizes,
+        });
         self
     }
 
@@ -255,21 +284,31 @@ impl<I: Clone + 'static> Cases<I> {
                     input: input.clone(),
                     origin: Origin::List { source, index },
                 })),
-                Source::Combinations { inputs, pairwise, .. } => {
-                    out.extend(inputs.iter().enumerate().map(|(index, input)| Case {
-                        input: input.clone(),
-                        origin: if *pairwise {
-                            Origin::Pairwise { source, index }
-                        } else {
-                            Origin::Combination { source, index }
-                        },
-                    }))
-                }
+                Source::Combinations {
+                    inputs, pairwise, ..
+                } => out.extend(inputs.iter().enumerate().map(|(index, input)| Case {
+                    input: input.clone(),
+                    origin: if *pairwise {
+                        Origin::Pairwise { source, index }
+                    } else {
+                        Origin::Combination { source, index }
+                    },
+                })),
                 Source::Proptest { generate, .. } => {
                     let seed = source_seed(self.seed, self.proptest_ordinal(source));
-                    out.extend(generate(seed).into_iter().enumerate().map(|(index, input)| {
-                        Case { input, origin: Origin::Proptest { source, index, seed } }
-                    }))
+                    out.extend(
+                        generate(seed)
+                            .into_iter()
+                            .enumerate()
+                            .map(|(index, input)| Case {
+                                input,
+                                origin: Origin::Proptest {
+                                    source,
+                                    index,
+                                    seed,
+                                },
+                            }),
+                    )
                 }
             }
         }
@@ -278,7 +317,10 @@ impl<I: Clone + 'static> Cases<I> {
 
     /// How many proptest sources come before the source at `position`.
     fn proptest_ordinal(&self, position: usize) -> usize {
-        self.sources[..position].iter().filter(|s| matches!(s, Source::Proptest { .. })).count()
+        self.sources[..position]
+            .iter()
+            .filter(|s| matches!(s, Source::Proptest { .. }))
+            .count()
     }
 
     /// One line per source, for the snapshot header: `list (3)`, `combinations 4×3 (12)`,
@@ -289,9 +331,17 @@ impl<I: Clone + 'static> Cases<I> {
             .enumerate()
             .map(|(source, s)| match s {
                 Source::List(v) => format!("list ({})", v.len()),
-                Source::Combinations { inputs, pairwise, sizes } => {
+                Source::Combinations {
+                    inputs,
+                    pairwise,
+                    sizes,
+                } => {
                     let dims: Vec<String> = sizes.iter().map(usize::to_string).collect();
-                    let kind = if *pairwise { "pairwise" } else { "combinations" };
+                    let kind = if *pairwise {
+                        "pairwise"
+                    } else {
+                        "combinations"
+                    };
                     format!("{kind} {} ({})", dims.join("×"), inputs.len())
                 }
                 Source::Proptest { count, .. } => format!(

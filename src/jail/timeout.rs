@@ -28,14 +28,16 @@ where
     O: Send + 'static,
 {
     let (jobs, rx) = mpsc::channel::<Job<I, O>>();
-    let spawned = thread::Builder::new().name("kaizen-jail".into()).spawn(move || {
-        for (input, reply) in rx {
-            let outcome = call_silently(&*f, input);
-            if reply.send(outcome).is_err() {
-                break;
+    let spawned = thread::Builder::new()
+        .name("kaizen-jail".into())
+        .spawn(move || {
+            for (input, reply) in rx {
+                let outcome = call_silently(&*f, input);
+                if reply.send(outcome).is_err() {
+                    break;
+                }
             }
-        }
-    });
+        });
     if let Err(e) = spawned {
         panic!("kaizen could not start a worker thread: {e}");
     }
@@ -47,7 +49,7 @@ pub(crate) fn show_duration(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
         format!("{ms}ms")
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{:.1}s", d.as_secs_f64())

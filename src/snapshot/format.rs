@@ -66,7 +66,8 @@ pub fn encode_input<I: Serialize>(input: &I) -> Result<String, serde_yaml::Error
 /// ```
 pub fn decode_input<I: DeserializeOwned>(text: &str) -> Result<I, serde_yaml::Error> {
     let de = serde_yaml::Deserializer::from_str(text);
-    let mut rows: Vec<InputRowOwned<I>> = serde_yaml::with::singleton_map_recursive::deserialize(de)?;
+    let mut rows: Vec<InputRowOwned<I>> =
+        serde_yaml::with::singleton_map_recursive::deserialize(de)?;
     match rows.pop() {
         Some(row) if rows.is_empty() => Ok(row.input),
         _ => Err(serde::de::Error::custom("expected exactly one case")),
@@ -84,19 +85,16 @@ pub fn decode_input<I: DeserializeOwned>(text: &str) -> Result<I, serde_yaml::Er
 /// ```
 pub fn encode_behaviour<B: Serialize>(behaviour: &B) -> Result<String, String> {
     let text = to_yaml(&[behaviour]).map_err(|e| e.to_string())?;
+    let is_mapping = |first: &str| {
+        !first.starts_with(['\'', '"', '[', '{', '|', '>', '!', '&', '*', '-', '?'])
+            && (first.ends_with(':') || first.contains(": "))
+    };
     match text.strip_prefix("- ") {
-        Some(rest) if behaviour_start(&format!("  {rest}")) == Some(0) => Ok(format!("  {rest}")),
-        _ => Err(format!("a behaviour must serialize as a YAML mapping, not {text:?}")),
+        Some(rest) if rest.lines().next().is_some_and(is_mapping) => Ok(format!("  {rest}")),
+        _ => Err(format!(
+            "a behaviour must serialize as a YAML mapping, not {text:?}"
+        )),
     }
-}
-
-/// Index of the line where a case's behaviour starts within `text`, if any: the first line
-/// indented by exactly two spaces that is not a sequence item.
-fn behaviour_start(text: &str) -> Option<usize> {
-    text.split_inclusive('\n').position(|line| {
-        let b = line.as_bytes();
-        b.len() > 2 && b[0] == b' ' && b[1] == b' ' && b[2] != b' ' && b[2] != b'-'
-    })
 }
 
 /// One case in a body, as text.
@@ -121,7 +119,10 @@ pub struct FormatError {
 
 /// Iterates over the cases of a body whose first line is line `first_line` of the file.
 pub fn cases(body: &str, first_line: usize) -> Cases<'_> {
-    Cases { rest: body, line: first_line }
+    Cases {
+        rest: body,
+        line: first_line,
+    }
 }
 
 /// Iterator returned by [`cases`].
@@ -175,9 +176,11 @@ impl<'a> Iterator for Cases<'a> {
         self.rest = &text[len..];
         self.line += lines;
         Some(match behaviour_at {
-            Some(at) if case.starts_with("- input:") => {
-                Ok(RawCase { input: &case[..at], behaviour: &case[at..], line: start_line })
-            }
+            Some(at) if case.starts_with("- input:") => Ok(RawCase {
+                input: &case[..at],
+                behaviour: &case[at..],
+                line: start_line,
+            }),
             Some(_) => Err(FormatError {
                 line: start_line,
                 message: "a case must start with its `input:` key".into(),
@@ -239,7 +242,14 @@ mod tests {
         let behaviour = encode_behaviour(&Outcome::Returned(vec!["x"; 2])).unwrap();
         let body = format!("{input}{behaviour}");
         let cases: Vec<_> = cases(&body, 10).collect::<Result<_, _>>().unwrap();
-        assert_eq!(cases, vec![RawCase { input: &input, behaviour: &behaviour, line: 10 }]);
+        assert_eq!(
+            cases,
+            vec![RawCase {
+                input: &input,
+                behaviour: &behaviour,
+                line: 10
+            }]
+        );
     }
 
     #[test]
@@ -261,7 +271,10 @@ mod tests {
         assert_eq!(cases.len(), inputs.len());
         for (case, input) in cases.iter().zip(&inputs) {
             assert_eq!(decode_input::<String>(case.input).unwrap(), *input);
-            assert_eq!(case.behaviour, encode_behaviour(&Outcome::Returned(input)).unwrap());
+            assert_eq!(
+                case.behaviour,
+                encode_behaviour(&Outcome::Returned(input)).unwrap()
+            );
         }
     }
 
@@ -272,7 +285,11 @@ mod tests {
         assert!(results[0].is_ok());
         let err = results[1].clone().unwrap_err();
         assert_eq!(err.line, 7);
-        assert!(err.message.contains("no recorded behaviour"), "{}", err.message);
+        assert!(
+            err.message.contains("no recorded behaviour"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -27,7 +27,10 @@ fn turns() -> &'static Turns {
 /// assert_eq!(p, std::path::Path::new("snapshots/.a.snap.lock"));
 /// ```
 pub fn lock_path(snapshot: &Path) -> PathBuf {
-    let name = snapshot.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = snapshot
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     snapshot.with_file_name(format!(".{name}.lock"))
 }
 
@@ -51,7 +54,8 @@ impl Lock {
         let guard = turn.lock().unwrap_or_else(|p| p.into_inner());
         let path = lock_path(snapshot);
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the snapshot directory", e))?;
+            fs::create_dir_all(dir)
+                .map_err(|e| Error::io(dir, "create the snapshot directory", e))?;
         }
         // The pid is written to a private file first and then hard-linked into place, so
         // a lock file is never seen half-written.
@@ -72,7 +76,10 @@ impl Lock {
                         let _ = fs::remove_file(&path);
                         continue;
                     }
-                    outcome = Some(Err(Error::Locked { path: path.clone(), holder: holder.trim().to_string() }));
+                    outcome = Some(Err(Error::Locked {
+                        path: path.clone(),
+                        holder: holder.trim().to_string(),
+                    }));
                     break;
                 }
                 Err(e) => {
@@ -87,7 +94,10 @@ impl Lock {
             Some(Err(e)) => return Err(e),
             None => {}
         }
-        Err(Error::Locked { path, holder: "a lock file that keeps reappearing".into() })
+        Err(Error::Locked {
+            path,
+            holder: "a lock file that keeps reappearing".into(),
+        })
     }
 }
 
@@ -99,10 +109,15 @@ impl Drop for Lock {
 
 /// True when the lock file names a process that no longer runs (Linux: no `/proc/PID`).
 fn holder_is_gone(holder: &str) -> bool {
-    let pid = holder.trim().strip_prefix("pid ").and_then(|p| p.trim().parse::<u32>().ok());
+    let pid = holder
+        .trim()
+        .strip_prefix("pid ")
+        .and_then(|p| p.trim().parse::<u32>().ok());
     match pid {
         Some(pid) if pid == std::process::id() => true,
-        Some(pid) if Path::new("/proc/self").exists() => !Path::new(&format!("/proc/{pid}")).exists(),
+        Some(pid) if Path::new("/proc/self").exists() => {
+            !Path::new(&format!("/proc/{pid}")).exists()
+        }
         Some(_) => false,
         // Not a lock file kaizen wrote completely: treat it as stale.
         None => true,

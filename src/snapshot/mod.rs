@@ -28,6 +28,7 @@
 //! a crash leaves either the old file or the complete new one. A file that cannot be read
 //! as a kaizen snapshot is reported with its line and never overwritten.
 
+pub mod exact;
 pub mod format;
 pub mod lock;
 
@@ -101,9 +102,11 @@ impl Loaded {
     pub fn cases(&self) -> Result<Vec<format::RawCase<'_>>, Error> {
         let mut out = Vec::with_capacity(self.info.cases);
         for case in format::cases(&self.body, self.body_line) {
-            out.push(case.map_err(|e| {
-                Error::snapshot(&self.path, Some(e.line), e.message, HINT_CORRUPT)
-            })?);
+            out.push(
+                case.map_err(|e| {
+                    Error::snapshot(&self.path, Some(e.line), e.message, HINT_CORRUPT)
+                })?,
+            );
         }
         if out.len() != self.info.cases {
             return Err(Error::snapshot(
@@ -121,7 +124,8 @@ impl Loaded {
     }
 }
 
-const HINT_CORRUPT: &str = "restore the file from version control (`git checkout -- FILE`), or delete it and record again";
+const HINT_CORRUPT: &str =
+    "restore the file from version control (`git checkout -- FILE`), or delete it and record again";
 
 /// The pending file that goes with a snapshot: `NAME.snap.new`.
 ///
@@ -148,12 +152,22 @@ pub fn load(path: &Path) -> Result<Option<Loaded>, Error> {
 /// Parses the bytes of a snapshot file read from `path`.
 pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
     if bytes.is_empty() {
-        return Err(Error::snapshot(path, None, "the file is empty", HINT_CORRUPT));
+        return Err(Error::snapshot(
+            path,
+            None,
+            "the file is empty",
+            HINT_CORRUPT,
+        ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::snapshot(path, Some(line), "the file is not UTF-8 text (binary data?)", HINT_CORRUPT)
+        Error::snapshot(
+            path,
+            Some(line),
+            "the file is not UTF-8 text (binary data?)",
+            HINT_CORRUPT,
+        )
     })?;
     if let Some(line) = conflict_marker_line(&text) {
         return Err(Error::snapshot(
@@ -182,7 +196,12 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
     let header_text = &after_open[..close];
     let header: Header = serde_yaml::from_str(header_text).map_err(|e| {
         let line = e.location().map(|l| l.line() + 1);
-        Error::snapshot(path, line, format!("the header is not valid: {e}"), HINT_CORRUPT)
+        Error::snapshot(
+            path,
+            line,
+            format!("the header is not valid: {e}"),
+            HINT_CORRUPT,
+        )
     })?;
     let Some(info) = header.info.clone() else {
         return Err(Error::snapshot(
@@ -208,7 +227,13 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
     let body_line = 1 + 1 + header_lines + 1;
     let mut body = text;
     body.drain(..body_start + 4);
-    Ok(Loaded { path: path.to_path_buf(), header, info, body, body_line })
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        header,
+        info,
+        body,
+        body_line,
+    })
 }
 
 /// Byte offset in `text` of the first line equal to `wanted`.
@@ -227,7 +252,10 @@ fn find_line(text: &str, wanted: &str) -> Option<usize> {
 fn conflict_marker_line(text: &str) -> Option<usize> {
     text.lines()
         .position(|l| {
-            l.starts_with("<<<<<<< ") || l == "=======" || l.starts_with(">>>>>>> ") || l == "<<<<<<<"
+            l.starts_with("<<<<<<< ")
+                || l == "======="
+                || l.starts_with(">>>>>>> ")
+                || l == "<<<<<<<"
         })
         .map(|i| i + 1)
 }
@@ -248,9 +276,15 @@ pub fn render(header: &Header, body: &str) -> String {
 
 /// Writes `contents` to `path` atomically: a temporary file beside it, fsync, rename.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the snapshot directory", e))?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
@@ -288,7 +322,10 @@ mod tests {
                 seed: None,
             }),
         };
-        render(&header, "- input: 1\n  returned: 1\n- input: 2\n  returned: 4\n")
+        render(
+            &header,
+            "- input: 1\n  returned: 1\n- input: 2\n  returned: 4\n",
+        )
     }
 
     #[test]
@@ -304,7 +341,9 @@ mod tests {
     #[test]
     fn conflict_markers_are_reported_with_their_line() {
         let text = sample().replace("- input: 2\n", "<<<<<<< HEAD\n- input: 2\n");
-        let err = parse(Path::new("a.snap"), text.into_bytes()).unwrap_err().to_string();
+        let err = parse(Path::new("a.snap"), text.into_bytes())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("merge conflict"), "{err}");
         assert!(err.starts_with("a.snap:"), "{err}");
     }
