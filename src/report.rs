@@ -238,7 +238,7 @@ fn kind_change(before: &str, after: &str) -> Option<String> {
 ///
 /// ```
 /// let text = kaizen::report::diff("total: 10\ncurrency: EUR", "total: 11\ncurrency: EUR", false);
-/// assert_eq!(text, "  - total: 10\n  + total: 11\n      currency: EUR\n");
+/// assert_eq!(text, "  - total: 10\n  + total: 11\n    currency: EUR\n");
 /// ```
 pub fn diff(expected: &str, actual: &str, color: bool) -> String {
     diff_lines(expected, actual, &Palette::new(color))
@@ -259,9 +259,6 @@ fn diff_lines(expected: &str, actual: &str, p: &Palette) -> String {
             out.push_str("  ");
             out.push_str(&paint(line_style, sign));
             out.push(' ');
-            if change.tag() == ChangeTag::Equal {
-                out.push_str("    ");
-            }
             for (emphasized, value) in change.iter_strings_lossy() {
                 let style = if emphasized { word_style } else { line_style };
                 out.push_str(&paint(style, value.trim_end_matches('\n')));
