@@ -17,7 +17,21 @@ use crate::verify::{Difference, Verdict, Written};
 /// Should output to a stream be coloured? `NO_COLOR` wins, then `CLICOLOR_FORCE`, then
 /// whether the stream is a terminal.
 pub fn use_color(is_terminal: bool) -> bool {
-    let set = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    use_color_with(is_terminal, |name| std::env::var(name).ok())
+}
+
+/// Like [`use_color`], reading variables through `get`.
+///
+/// ```
+/// use kaizen::report::use_color_with;
+/// let none = |_: &str| None;
+/// assert!(use_color_with(true, none));
+/// assert!(!use_color_with(false, none));
+/// assert!(!use_color_with(true, |n: &str| (n == "NO_COLOR").then(|| "1".to_string())));
+/// assert!(use_color_with(false, |n: &str| (n == "CLICOLOR_FORCE").then(|| "1".to_string())));
+/// ```
+pub fn use_color_with(is_terminal: bool, get: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| get(name).filter(|v| !v.is_empty());
     if set(env::NO_COLOR).is_some() {
         return false;
     }
@@ -97,6 +111,11 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// `1 case`, `1,012 cases`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// The one-line summary of a verdict.
 pub fn summary(v: &Verdict) -> String {
     if let Written::Recorded(path) = &v.written {
@@ -115,7 +134,7 @@ pub fn summary(v: &Verdict) -> String {
             thousands(v.new)
         );
     }
-    let mut s = format!("{}: {} cases — ", v.jail, thousands(v.total));
+    let mut s = format!("{}: {} — ", v.jail, count(v.total, "case", "cases"));
     if v.changed == 0 {
         s.push_str("all same");
     } else {
