@@ -1,1 +1,3 @@
 //! kaizen — make refactoring legacy code safe.
+
+pub mod jail;

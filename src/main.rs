@@ -1,1 +1,3 @@
+//! The kaizen command-line tool.
+
 fn main() {}

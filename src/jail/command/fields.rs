@@ -1,0 +1,207 @@
+//! Field types of a jail spec that check themselves while being read, so a
+//! bad value is reported at its own line.
+
+use std::fmt;
+use std::path::{Component, Path};
+use std::time::Duration;
+
+use serde::de::{self, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use super::error::with_hint;
+use super::units::{parse_duration, parse_size};
+
+/// One argument or environment value. YAML integers and booleans are taken
+/// as the text they are written as; floats are refused because YAML would
+/// change them (`1.50` reads as `1.5`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Arg(pub(crate) String);
+
+impl<'de> Deserialize<'de> for Arg {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ArgVisitor;
+        impl Visitor<'_> for ArgVisitor {
+            type Value = Arg;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Arg, E> {
+                if text.contains('\0') {
+                    return Err(E::custom(with_hint(
+                        "contains a NUL character",
+                        "arguments and environment values cannot hold NUL; pass such bytes via stdin or files",
+                    )));
+                }
+                Ok(Arg(text.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, number: i64) -> Result<Arg, E> {
+                Ok(Arg(number.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, number: u64) -> Result<Arg, E> {
+                Ok(Arg(number.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, flag: bool) -> Result<Arg, E> {
+                Ok(Arg(flag.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, number: f64) -> Result<Arg, E> {
+                Err(E::custom(with_hint(
+                    format!("{number} is a YAML number, not text"),
+                    "put it in quotes, e.g. \"1.50\", so it reaches the program exactly as written",
+                )))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Arg, E> {
+                Err(E::custom(with_hint(
+                    "is empty (null)",
+                    "write \"\" for an empty argument",
+                )))
+            }
+        }
+        deserializer.deserialize_any(ArgVisitor)
+    }
+}
+
+/// `command:` as written: one string (for `shell: true`) or an argv list.
+#[derive(Clone, Debug)]
+pub(crate) enum CommandField {
+    Text(String),
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for CommandField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CommandVisitor;
+        impl<'de> Visitor<'de> for CommandVisitor {
+            type Value = CommandField;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list like [program, arg, ...]")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<CommandField, E> {
+                Ok(CommandField::Text(text.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<CommandField, A::Error> {
+                let mut argv = Vec::new();
+                while let Some(Arg(arg)) = seq.next_element()? {
+                    argv.push(arg);
+                }
+                Ok(CommandField::List(argv))
+            }
+        }
+        deserializer.deserialize_any(CommandVisitor)
+    }
+}
+
+/// A duration such as "500ms", "10s" or "2m"; never zero.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DurationField(pub(crate) Duration);
+
+impl<'de> Deserialize<'de> for DurationField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Arg::deserialize(deserializer)?.0;
+        match parse_duration(&text) {
+            Some(duration) if !duration.is_zero() => Ok(DurationField(duration)),
+            Some(_) => Err(de::Error::custom(with_hint(
+                format!("\"{text}\" is zero"),
+                "give the program some time, e.g. \"10s\"",
+            ))),
+            None => Err(de::Error::custom(with_hint(
+                format!("\"{text}\" is not a duration"),
+                "write e.g. \"500ms\", \"10s\" or \"2m\"",
+            ))),
+        }
+    }
+}
+
+/// A byte size such as "10MiB", "512KiB" or 1000; never zero.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SizeField(pub(crate) u64);
+
+impl<'de> Deserialize<'de> for SizeField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Arg::deserialize(deserializer)?.0;
+        match parse_size(&text) {
+            Some(size) if size > 0 => Ok(SizeField(size)),
+            _ => Err(de::Error::custom(with_hint(
+                format!("\"{text}\" is not a size above zero"),
+                "write e.g. \"64KiB\", \"10MiB\" or a number of bytes",
+            ))),
+        }
+    }
+}
+
+/// Checks that a path is relative and stays inside its base directory.
+pub(crate) fn check_relative(text: &str) -> Result<(), String> {
+    let path = Path::new(text);
+    if text.is_empty() {
+        return Err(with_hint(
+            "is empty",
+            "write a path relative to its directory",
+        ));
+    }
+    if path.is_absolute() {
+        return Err(with_hint(
+            format!("\"{text}\" is an absolute path"),
+            "write a path relative to its directory, without a leading /",
+        ));
+    }
+    if path.components().any(|c| matches!(c, Component::ParentDir)) {
+        return Err(with_hint(
+            format!("\"{text}\" climbs out of its directory with `..`"),
+            "keep the path inside its directory: remove the `..` parts",
+        ));
+    }
+    Ok(())
+}
+
+/// A relative path that stays inside its base directory (no `..`, not absolute).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct RelPath(pub(crate) String);
+
+impl<'de> Deserialize<'de> for RelPath {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        check_relative(&text).map_err(de::Error::custom)?;
+        Ok(RelPath(text))
+    }
+}
+
+/// A capture glob, relative to the case directory.
+#[derive(Clone, Debug)]
+pub(crate) struct GlobField(pub(crate) globset::Glob);
+
+impl<'de> Deserialize<'de> for GlobField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        check_relative(&text).map_err(de::Error::custom)?;
+        globset::GlobBuilder::new(&text)
+            .literal_separator(true)
+            .build()
+            .map(GlobField)
+            .map_err(|err| {
+                de::Error::custom(with_hint(
+                    format!("\"{text}\" is not a valid glob: {}", err.kind()),
+                    "write e.g. \"out/*.csv\" or \"**/*.txt\"",
+                ))
+            })
+    }
+}
+
+/// A scrubber's regular expression, compiled for bytes (it matches inside
+/// the UTF-8 parts of output and never inside invalid bytes).
+#[derive(Clone, Debug)]
+pub(crate) struct RegexField(pub(crate) regex::bytes::Regex);
+
+impl<'de> Deserialize<'de> for RegexField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        regex::bytes::Regex::new(&text)
+            .map(RegexField)
+            .map_err(|err| {
+                let detail = err.to_string();
+                let last = detail.lines().last().unwrap_or("").trim().to_string();
+                de::Error::custom(with_hint(
+                    format!("'{text}' is not a valid regex ({last})"),
+                    "fix the pattern; in YAML single quotes a backslash needs no doubling",
+                ))
+            })
+    }
+}

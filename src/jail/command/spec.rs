@@ -1,0 +1,592 @@
+//! Reading and checking a jail spec (`jail/NAME.yaml`) and expanding its cases.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::bytes::Data;
+use super::case::CommandCase;
+use super::error::{SpecError, split_serde_message};
+use super::fields::{Arg, CommandField, DurationField, GlobField, RegexField, RelPath, SizeField};
+
+/// Per-case time limit when the spec sets none.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Capture limit per stream or file when the spec sets none.
+pub(crate) const DEFAULT_LIMIT: u64 = 10 << 20;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    command: CommandField,
+    #[serde(default)]
+    shell: bool,
+    #[serde(default)]
+    cwd: Option<String>,
+    #[serde(default)]
+    env: BTreeMap<String, Arg>,
+    #[serde(default)]
+    inherit_env: Vec<String>,
+    #[serde(default)]
+    timeout: Option<DurationField>,
+    #[serde(default)]
+    capture: RawCapture,
+    #[serde(default)]
+    scrub: Vec<RawScrub>,
+    #[serde(default)]
+    cases: Vec<RawCase>,
+    #[serde(default)]
+    combinations: Option<RawCombinations>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCapture {
+    #[serde(default)]
+    files: Vec<GlobField>,
+    #[serde(default)]
+    limit: Option<SizeField>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScrub {
+    regex: RegexField,
+    replace: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    #[serde(default)]
+    args: Vec<Arg>,
+    #[serde(default)]
+    stdin: Option<Data>,
+    #[serde(default)]
+    stdin_file: Option<RelPath>,
+    #[serde(default)]
+    env: BTreeMap<String, Arg>,
+    #[serde(default)]
+    files: BTreeMap<RelPath, Data>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCombinations {
+    args: Vec<Vec<Arg>>,
+    #[serde(default)]
+    stdin: Option<Data>,
+    #[serde(default)]
+    stdin_file: Option<RelPath>,
+    #[serde(default)]
+    env: BTreeMap<String, Arg>,
+    #[serde(default)]
+    files: BTreeMap<RelPath, Data>,
+    #[serde(default)]
+    pairwise: bool,
+}
+
+/// How the program is started.
+#[derive(Clone, Debug)]
+pub(crate) enum Program {
+    /// argv template; placeholders filled per case.
+    Argv(Vec<String>),
+    /// A script run by `sh -c SCRIPT kaizen-jail ARGS...`.
+    Shell(String),
+}
+
+/// A checked spec, ready to run cases.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    pub(crate) name: String,
+    pub(crate) jail_dir: PathBuf,
+    pub(crate) root: PathBuf,
+    pub(crate) program: Program,
+    pub(crate) cwd: Option<String>,
+    pub(crate) env: BTreeMap<String, String>,
+    pub(crate) inherit_env: Vec<String>,
+    pub(crate) timeout: Duration,
+    pub(crate) capture: Option<globset::GlobSet>,
+    pub(crate) limit: u64,
+    pub(crate) scrubs: Vec<(regex::bytes::Regex, String)>,
+}
+
+/// Reads and checks a spec; returns its settings and its cases in file order.
+pub(crate) fn load(
+    spec_path: &Path,
+    project_root: &Path,
+) -> Result<(Settings, Vec<CommandCase>), SpecError> {
+    let root = project_root.canonicalize().map_err(|err| {
+        SpecError::new(
+            spec_path,
+            None,
+            "",
+            format!(
+                "cannot open the project root {}: {err}",
+                project_root.display()
+            ),
+            "run kaizen from the project or pass an existing root",
+        )
+    })?;
+    let absolute = spec_path.canonicalize().map_err(|err| {
+        SpecError::new(
+            spec_path,
+            None,
+            "",
+            format!("cannot open the spec: {err}"),
+            "check the path",
+        )
+    })?;
+    let shown = absolute
+        .strip_prefix(&root)
+        .map_or_else(|_| spec_path.to_path_buf(), Path::to_path_buf);
+    let fail = |line: Option<usize>, field: &str, message: String, hint: &str| {
+        SpecError::new(&shown, line, field, message, hint)
+    };
+    let name = jail_name(&absolute).map_err(|message| {
+        fail(
+            None,
+            "",
+            message,
+            "name the spec like `report.yaml`: letters, digits, `_` and `-`",
+        )
+    })?;
+    let jail_dir = absolute.parent().unwrap_or(&root).to_path_buf();
+    let text = std::fs::read_to_string(&absolute).map_err(|err| {
+        fail(
+            None,
+            "",
+            format!("cannot read the spec: {err}"),
+            "save it as UTF-8 text",
+        )
+    })?;
+
+    let raw: RawSpec = serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(&text))
+        .map_err(|err| {
+            let path = err.path().to_string();
+            let line = err.inner().location().map(|loc| loc.line());
+            let (message, hint) = split_serde_message(&err.inner().to_string());
+            let mut field = if path == "." { String::new() } else { path };
+            if let Some(rest) = message.strip_prefix("unknown field `") {
+                let unknown = rest.split('`').next().unwrap_or_default();
+                field = if field.is_empty() {
+                    unknown.to_string()
+                } else {
+                    format!("{field}.{unknown}")
+                };
+            }
+            SpecError::new(&shown, line, field, message, hint)
+        })?;
+
+    let key = |name: &str| key_line(&text, name);
+    let program = match (raw.command, raw.shell) {
+        (CommandField::List(argv), _) if argv.is_empty() || argv[0].is_empty() => {
+            return Err(fail(
+                key("command"),
+                "command",
+                "names no program".to_string(),
+                "write e.g. `command: [python3, \"{jail}/report.py\"]`",
+            ));
+        }
+        (CommandField::List(argv), false) => Program::Argv(argv),
+        (CommandField::List(mut argv), true) if argv.len() == 1 => Program::Shell(argv.remove(0)),
+        (CommandField::List(argv), true) => {
+            return Err(fail(
+                key("command"),
+                "command",
+                format!(
+                    "`shell: true` needs one script string, got a list of {}",
+                    argv.len()
+                ),
+                "write the command as one string, e.g. `command: \"./legacy.sh | sort\"`, or drop `shell: true`",
+            ));
+        }
+        (CommandField::Text(script), true) if !script.trim().is_empty() => Program::Shell(script),
+        (CommandField::Text(_), true) => {
+            return Err(fail(
+                key("command"),
+                "command",
+                "is empty".to_string(),
+                "write the shell script to run",
+            ));
+        }
+        (CommandField::Text(script), false) => {
+            return Err(fail(
+                key("command"),
+                "command",
+                format!("\"{script}\" is a string, but commands run without a shell"),
+                "write an argv list like `[python3, report.py]`, or add `shell: true` to run it through sh -c",
+            ));
+        }
+    };
+    if let Some(cwd) = &raw.cwd
+        && Path::new(cwd).is_relative()
+        && let Err(message) = super::fields::check_relative(cwd)
+    {
+        let (message, hint) = split_serde_message(&message);
+        return Err(fail(key("cwd"), "cwd", message, &hint));
+    }
+    for (index, name) in raw.inherit_env.iter().enumerate() {
+        check_env_name(name).map_err(|message| {
+            fail(
+                key("inherit_env"),
+                &format!("inherit_env[{index}]"),
+                message,
+                "use a plain variable name",
+            )
+        })?;
+    }
+    let env = env_map(raw.env, |message, var| {
+        fail(
+            key("env"),
+            &format!("env.{var}"),
+            message,
+            "use a plain variable name",
+        )
+    })?;
+
+    let mut cases = Vec::new();
+    for (index, case) in raw.cases.into_iter().enumerate() {
+        let field = format!("cases[{index}]");
+        let line = item_line(&text, "cases", index);
+        let stdin = stdin_of(case.stdin, case.stdin_file, &jail_dir, |message, hint| {
+            fail(line, &field, message, hint)
+        })?;
+        let env = env_map(case.env, |message, var| {
+            fail(
+                line,
+                &format!("{field}.env.{var}"),
+                message,
+                "use a plain variable name",
+            )
+        })?;
+        cases.push(CommandCase {
+            args: case.args.into_iter().map(|Arg(arg)| arg).collect(),
+            stdin,
+            env,
+            files: case
+                .files
+                .into_iter()
+                .map(|(RelPath(path), data)| (path, data))
+                .collect(),
+        });
+    }
+    let explicit = cases.len();
+    if let Some(combos) = raw.combinations {
+        let line = key("combinations");
+        let field = "combinations";
+        if combos.args.is_empty() {
+            return Err(fail(
+                line,
+                "combinations.args",
+                "lists no argument positions".to_string(),
+                "give one list of values per argument, e.g. `args: [[--csv, --text], [\"0\", \"12\"]]`",
+            ));
+        }
+        for (position, values) in combos.args.iter().enumerate() {
+            if values.is_empty() {
+                return Err(fail(
+                    line,
+                    &format!("combinations.args[{position}]"),
+                    "is an empty list".to_string(),
+                    "give at least one value, or remove the position",
+                ));
+            }
+        }
+        let stdin = stdin_of(
+            combos.stdin,
+            combos.stdin_file,
+            &jail_dir,
+            |message, hint| fail(line, field, message, hint),
+        )?;
+        let env = env_map(combos.env, |message, var| {
+            fail(
+                line,
+                &format!("combinations.env.{var}"),
+                message,
+                "use a plain variable name",
+            )
+        })?;
+        let files: BTreeMap<String, Data> = combos
+            .files
+            .into_iter()
+            .map(|(RelPath(path), data)| (path, data))
+            .collect();
+        let sizes: Vec<usize> = combos.args.iter().map(Vec::len).collect();
+        for row in rows(&sizes, combos.pairwise) {
+            cases.push(CommandCase {
+                args: row
+                    .iter()
+                    .enumerate()
+                    .map(|(pos, &value)| combos.args[pos][value].0.clone())
+                    .collect(),
+                stdin: stdin.clone(),
+                env: env.clone(),
+                files: files.clone(),
+            });
+        }
+    }
+    if cases.is_empty() {
+        return Err(fail(
+            key("cases"),
+            "cases",
+            "the spec has no cases".to_string(),
+            "add `cases:` with at least one `- args: [...]` entry, or `combinations:`",
+        ));
+    }
+    let mut seen: HashMap<&CommandCase, usize> = HashMap::new();
+    for (index, case) in cases.iter().enumerate() {
+        if let Some(&first) = seen.get(case) {
+            let describe = |i: usize| {
+                if i < explicit {
+                    format!("cases[{i}]")
+                } else {
+                    format!("combination {}", i - explicit + 1)
+                }
+            };
+            let (line, field) = if index < explicit {
+                (item_line(&text, "cases", index), describe(index))
+            } else {
+                (key("combinations"), "combinations".to_string())
+            };
+            return Err(fail(
+                line,
+                &field,
+                format!(
+                    "{} repeats {} ({})",
+                    describe(index),
+                    describe(first),
+                    case.summary()
+                ),
+                "remove one of them: every case must differ in args, stdin, env or files",
+            ));
+        }
+        seen.insert(case, index);
+    }
+
+    let capture = if raw.capture.files.is_empty() {
+        None
+    } else {
+        let mut builder = globset::GlobSetBuilder::new();
+        for GlobField(glob) in raw.capture.files {
+            builder.add(glob);
+        }
+        Some(builder.build().map_err(|err| {
+            fail(
+                key("capture"),
+                "capture.files",
+                format!("the globs do not combine: {err}"),
+                "simplify the globs",
+            )
+        })?)
+    };
+    let settings = Settings {
+        name,
+        jail_dir,
+        root,
+        program,
+        cwd: raw.cwd,
+        env,
+        inherit_env: raw.inherit_env,
+        timeout: raw.timeout.map_or(DEFAULT_TIMEOUT, |DurationField(d)| d),
+        capture,
+        limit: raw.capture.limit.map_or(DEFAULT_LIMIT, |SizeField(s)| s),
+        scrubs: raw
+            .scrub
+            .into_iter()
+            .map(|s| (s.regex.0, s.replace))
+            .collect(),
+    };
+    Ok((settings, cases))
+}
+
+/// The jail's name: the spec's file stem, if it is a plain name.
+fn jail_name(spec: &Path) -> Result<String, String> {
+    let stem = spec
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let plain = stem
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        Ok(stem.to_string())
+    } else {
+        Err(format!("\"{stem}\" is not a usable jail name"))
+    }
+}
+
+fn check_env_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.contains('=') || name.contains('\0') {
+        Err(format!(
+            "\"{name}\" is not a variable name (empty, or holds `=` or NUL)"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn env_map(
+    raw: BTreeMap<String, Arg>,
+    fail: impl Fn(String, &str) -> SpecError,
+) -> Result<BTreeMap<String, String>, SpecError> {
+    let mut env = BTreeMap::new();
+    for (name, Arg(value)) in raw {
+        check_env_name(&name).map_err(|message| fail(message, &name))?;
+        env.insert(name, value);
+    }
+    Ok(env)
+}
+
+/// The stdin of a case: inline `stdin`, or the content of `stdin_file`
+/// (relative to the spec's directory), never both.
+fn stdin_of(
+    stdin: Option<Data>,
+    stdin_file: Option<RelPath>,
+    jail_dir: &Path,
+    fail: impl Fn(String, &str) -> SpecError,
+) -> Result<Option<Data>, SpecError> {
+    match (stdin, stdin_file) {
+        (Some(_), Some(_)) => Err(fail(
+            "sets both `stdin` and `stdin_file`".to_string(),
+            "keep one of them",
+        )),
+        (stdin, None) => Ok(stdin),
+        (None, Some(RelPath(file))) => std::fs::read(jail_dir.join(&file))
+            .map(|bytes| Some(Data::from(bytes)))
+            .map_err(|err| {
+                fail(
+                    format!("cannot read stdin_file \"{file}\": {err}"),
+                    "the path is relative to the spec's directory",
+                )
+            }),
+    }
+}
+
+/// 1-based line of a top-level `key:` in the spec text.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|index| index + 1)
+}
+
+/// 1-based line of the `index`th block-sequence item under top-level `key:`;
+/// the key's own line when the items cannot be told apart (flow style).
+fn item_line(text: &str, key: &str, index: usize) -> Option<usize> {
+    let start = key_line(text, key)?;
+    let mut indent = None;
+    let mut seen = 0;
+    for (offset, line) in text.lines().enumerate().skip(start) {
+        let trimmed = line.trim_start();
+        let depth = line.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if depth == 0 && !trimmed.starts_with('-') {
+            break;
+        }
+        let is_item = trimmed == "-" || trimmed.starts_with("- ");
+        if is_item && *indent.get_or_insert(depth) == depth {
+            if seen == index {
+                return Some(offset + 1);
+            }
+            seen += 1;
+        }
+    }
+    Some(start)
+}
+
+/// Index rows for combinations: one row per case, one value index per
+/// argument position (`sizes[i]` values at position `i`).
+///
+/// `pairwise: false` gives the full cartesian product in odometer order (last
+/// position varies fastest). `pairwise: true` gives a smaller set in which
+/// every pair of values from any two positions still appears together at
+/// least once (greedy all-pairs).
+pub fn rows(sizes: &[usize], pairwise: bool) -> Vec<Vec<usize>> {
+    if sizes.is_empty() || sizes.contains(&0) {
+        return Vec::new();
+    }
+    // pairwise: wired to crate::cases::pairwise at merge
+    if pairwise && sizes.len() > 2 {
+        return greedy_pairs(sizes);
+    }
+    let mut all = Vec::new();
+    let mut row = vec![0; sizes.len()];
+    loop {
+        all.push(row.clone());
+        let mut position = sizes.len();
+        loop {
+            if position == 0 {
+                return all;
+            }
+            position -= 1;
+            row[position] += 1;
+            if row[position] < sizes[position] {
+                break;
+            }
+            row[position] = 0;
+        }
+    }
+}
+
+/// Greedy all-pairs: start each row from the first uncovered pair, then fill
+/// every other position with the value that covers the most uncovered pairs.
+fn greedy_pairs(sizes: &[usize]) -> Vec<Vec<usize>> {
+    let n = sizes.len();
+    let mut uncovered: BTreeSet<(usize, usize, usize, usize)> = BTreeSet::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            for a in 0..sizes[i] {
+                for b in 0..sizes[j] {
+                    uncovered.insert((i, a, j, b));
+                }
+            }
+        }
+    }
+    let mut result = Vec::new();
+    while let Some(&(i, a, j, b)) = uncovered.iter().next() {
+        let mut row: Vec<Option<usize>> = vec![None; n];
+        row[i] = Some(a);
+        row[j] = Some(b);
+        for position in 0..n {
+            if row[position].is_some() {
+                continue;
+            }
+            let gain = |value: usize| {
+                row.iter()
+                    .enumerate()
+                    .filter_map(|(other, fixed)| fixed.map(|v| (other, v)))
+                    .filter(|&(other, v)| {
+                        let key = if other < position {
+                            (other, v, position, value)
+                        } else {
+                            (position, value, other, v)
+                        };
+                        uncovered.contains(&key)
+                    })
+                    .count()
+            };
+            let best = (0..sizes[position])
+                .max_by_key(|&value| (gain(value), std::cmp::Reverse(value)))
+                .unwrap_or(0);
+            row[position] = Some(best);
+        }
+        let row: Vec<usize> = row.into_iter().map(|v| v.unwrap_or(0)).collect();
+        for x in 0..n {
+            for y in x + 1..n {
+                uncovered.remove(&(x, row[x], y, row[y]));
+            }
+        }
+        result.push(row);
+    }
+    result
+}
