@@ -60,6 +60,37 @@ impl<'de> Deserialize<'de> for Arg {
     }
 }
 
+/// Reads a scalar as text (like [`Arg`]) and checks it *inside* the
+/// deserializer call, so serde_yaml reports the scalar's own line.
+fn checked_scalar<'de, D, T>(
+    deserializer: D,
+    check: fn(&str) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Checked<T>(fn(&str) -> Result<T, String>);
+    impl<T> Visitor<'_> for Checked<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+            (self.0)(text).map_err(E::custom)
+        }
+        fn visit_i64<E: de::Error>(self, number: i64) -> Result<T, E> {
+            self.visit_str(&number.to_string())
+        }
+        fn visit_u64<E: de::Error>(self, number: u64) -> Result<T, E> {
+            self.visit_str(&number.to_string())
+        }
+        fn visit_f64<E: de::Error>(self, number: f64) -> Result<T, E> {
+            self.visit_str(&number.to_string())
+        }
+    }
+    deserializer.deserialize_any(Checked(check))
+}
+
 /// `command:` as written: one string (for `shell: true`) or an argv list.
 #[derive(Clone, Debug)]
 pub(crate) enum CommandField {
@@ -96,18 +127,17 @@ pub(crate) struct DurationField(pub(crate) Duration);
 
 impl<'de> Deserialize<'de> for DurationField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = Arg::deserialize(deserializer)?.0;
-        match parse_duration(&text) {
+        checked_scalar(deserializer, |text| match parse_duration(text) {
             Some(duration) if !duration.is_zero() => Ok(DurationField(duration)),
-            Some(_) => Err(de::Error::custom(with_hint(
+            Some(_) => Err(with_hint(
                 format!("\"{text}\" is zero"),
                 "give the program some time, e.g. \"10s\"",
-            ))),
-            None => Err(de::Error::custom(with_hint(
+            )),
+            None => Err(with_hint(
                 format!("\"{text}\" is not a duration"),
                 "write e.g. \"500ms\", \"10s\" or \"2m\"",
-            ))),
-        }
+            )),
+        })
     }
 }
 
@@ -117,14 +147,13 @@ pub(crate) struct SizeField(pub(crate) u64);
 
 impl<'de> Deserialize<'de> for SizeField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = Arg::deserialize(deserializer)?.0;
-        match parse_size(&text) {
+        checked_scalar(deserializer, |text| match parse_size(text) {
             Some(size) if size > 0 => Ok(SizeField(size)),
-            _ => Err(de::Error::custom(with_hint(
+            _ => Err(with_hint(
                 format!("\"{text}\" is not a size above zero"),
                 "write e.g. \"64KiB\", \"10MiB\" or a number of bytes",
-            ))),
-        }
+            )),
+        })
     }
 }
 
@@ -158,9 +187,10 @@ pub(crate) struct RelPath(pub(crate) String);
 
 impl<'de> Deserialize<'de> for RelPath {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        check_relative(&text).map_err(de::Error::custom)?;
-        Ok(RelPath(text))
+        checked_scalar(deserializer, |text| {
+            check_relative(text)?;
+            Ok(RelPath(text.to_string()))
+        })
     }
 }
 
@@ -170,18 +200,19 @@ pub(crate) struct GlobField(pub(crate) globset::Glob);
 
 impl<'de> Deserialize<'de> for GlobField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        check_relative(&text).map_err(de::Error::custom)?;
-        globset::GlobBuilder::new(&text)
-            .literal_separator(true)
-            .build()
-            .map(GlobField)
-            .map_err(|err| {
-                de::Error::custom(with_hint(
-                    format!("\"{text}\" is not a valid glob: {}", err.kind()),
-                    "write e.g. \"out/*.csv\" or \"**/*.txt\"",
-                ))
-            })
+        checked_scalar(deserializer, |text| {
+            check_relative(text)?;
+            globset::GlobBuilder::new(text)
+                .literal_separator(true)
+                .build()
+                .map(GlobField)
+                .map_err(|err| {
+                    with_hint(
+                        format!("\"{text}\" is not a valid glob: {}", err.kind()),
+                        "write e.g. \"out/*.csv\" or \"**/*.txt\"",
+                    )
+                })
+        })
     }
 }
 
@@ -192,16 +223,17 @@ pub(crate) struct RegexField(pub(crate) regex::bytes::Regex);
 
 impl<'de> Deserialize<'de> for RegexField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        regex::bytes::Regex::new(&text)
-            .map(RegexField)
-            .map_err(|err| {
-                let detail = err.to_string();
-                let last = detail.lines().last().unwrap_or("").trim().to_string();
-                de::Error::custom(with_hint(
-                    format!("'{text}' is not a valid regex ({last})"),
-                    "fix the pattern; in YAML single quotes a backslash needs no doubling",
-                ))
-            })
+        checked_scalar(deserializer, |text| {
+            regex::bytes::Regex::new(text)
+                .map(RegexField)
+                .map_err(|err| {
+                    let detail = err.to_string();
+                    let last = detail.lines().last().unwrap_or("").trim().to_string();
+                    with_hint(
+                        format!("'{text}' is not a valid regex ({last})"),
+                        "fix the pattern; in YAML single quotes a backslash needs no doubling",
+                    )
+                })
+        })
     }
 }

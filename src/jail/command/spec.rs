@@ -166,11 +166,19 @@ pub(crate) fn load(
         .map_err(|err| {
             let path = err.path().to_string();
             let line = err.inner().location().map(|loc| loc.line());
-            let (message, hint) = split_serde_message(&err.inner().to_string());
+            let text = err.inner().to_string();
+            // serde_yaml puts its own path in front of the message; we name the field separately.
+            let text = match text.split_once(": ") {
+                Some((yaml_path, rest)) if path.starts_with(yaml_path) => rest,
+                _ => &text,
+            };
+            let (message, hint) = split_serde_message(text);
             let mut field = if path == "." { String::new() } else { path };
             if let Some(rest) = message.strip_prefix("unknown field `") {
                 let unknown = rest.split('`').next().unwrap_or_default();
-                field = if field.is_empty() {
+                field = if field.ends_with(unknown) {
+                    field
+                } else if field.is_empty() {
                     unknown.to_string()
                 } else {
                     format!("{field}.{unknown}")
