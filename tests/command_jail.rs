@@ -390,7 +390,7 @@ fn stdin_args_env_and_files_reach_the_program() {
 #[test]
 fn the_environment_is_cleared_except_path_with_c_locale_and_utc() {
     let (_p, jail) = jail(
-        "command: [sh, -c, 'env | sort']\nenv: {FROM_SPEC: '{root}'}\ncases: [{env: {FROM_CASE: x, LC_ALL: de_DE}}]\n",
+        "command: [sh, -c, 'env | sort']\nenv: {FROM_SPEC: '{root}'}\ninherit_env: [CARGO_PKG_NAME]\ncases: [{env: {FROM_CASE: x, LC_ALL: de_DE}}]\n",
     );
     let outcome = jail.run(&jail.cases()[0]);
     let env = text(&outcome.stdout).to_string();
@@ -400,6 +400,10 @@ fn the_environment_is_cleared_except_path_with_c_locale_and_utc() {
         "{env}"
     );
     assert!(env.contains("PATH="), "{env}");
+    assert!(
+        env.contains("CARGO_PKG_NAME=kaizen\n"),
+        "inherited by name: {env}"
+    );
     assert!(
         !env.contains("HOME="),
         "HOME is not inherited unless asked: {env}"
@@ -626,6 +630,32 @@ fn the_case_dir_is_scrubbed_by_default_and_spec_scrubbers_apply_in_order() {
         outcome.files["log.txt"],
         CapturedFile::Content(Data::from("stamp STAMPED\n"))
     );
+}
+
+#[test]
+fn with_cwd_set_the_program_runs_there_while_files_stay_in_the_case_dir() {
+    let (project, jail) = jail(
+        "command: [sh, -c, 'pwd; cat \"$1/in.txt\"; echo out > \"$1/made.txt\"', sh, '{case_dir}']\n\
+         cwd: jail\ncapture:\n  files: ['*.txt']\ncases: [{files: {in.txt: given}}]\n",
+    );
+    let outcome = jail.run(&jail.cases()[0]);
+    let root = project.path().canonicalize().unwrap();
+    assert_eq!(
+        text(&outcome.stdout),
+        format!("{}/jail\ngiven", root.display())
+    );
+    assert_eq!(outcome.files.len(), 2, "{outcome:?}");
+    assert_eq!(
+        outcome.files["made.txt"],
+        CapturedFile::Content(Data::from("out\n"))
+    );
+}
+
+#[test]
+fn a_cwd_that_climbs_out_of_the_project_is_refused() {
+    let err = spec_error("command: [prog]\ncwd: ../elsewhere\ncases: [{args: []}]\n");
+    assert_eq!((err.line, err.field.as_str()), (Some(2), "cwd"));
+    assert!(err.message.contains("climbs out"), "{err}");
 }
 
 #[test]

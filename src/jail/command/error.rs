@@ -98,3 +98,39 @@ fn default_hint(message: &str) -> String {
         "fix the YAML at that place".to_string()
     }
 }
+
+/// 1-based line of a top-level `key:` in the spec text.
+pub(crate) fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|index| index + 1)
+}
+
+/// 1-based line of the `index`th block-sequence item under top-level `key:`;
+/// the key's own line when the items cannot be told apart (flow style).
+pub(crate) fn item_line(text: &str, key: &str, index: usize) -> Option<usize> {
+    let start = key_line(text, key)?;
+    let mut indent = None;
+    let mut seen = 0;
+    for (offset, line) in text.lines().enumerate().skip(start) {
+        let trimmed = line.trim_start();
+        let depth = line.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if depth == 0 && !trimmed.starts_with('-') {
+            break;
+        }
+        let is_item = trimmed == "-" || trimmed.starts_with("- ");
+        if is_item && *indent.get_or_insert(depth) == depth {
+            if seen == index {
+                return Some(offset + 1);
+            }
+            seen += 1;
+        }
+    }
+    Some(start)
+}

@@ -1,6 +1,7 @@
 //! Field types of a jail spec that check themselves while being read, so a
 //! bad value is reported at its own line.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Component, Path};
 use std::time::Duration;
@@ -8,7 +9,8 @@ use std::time::Duration;
 use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::error::with_hint;
+use super::bytes::Data;
+use super::error::{SpecError, with_hint};
 use super::units::{parse_duration, parse_size};
 
 /// One argument or environment value. YAML integers and booleans are taken
@@ -235,5 +237,72 @@ impl<'de> Deserialize<'de> for RegexField {
                     )
                 })
         })
+    }
+}
+
+/// The jail's name: the spec's file stem, if it is a plain name.
+pub(crate) fn jail_name(spec: &Path) -> Result<String, String> {
+    let stem = spec
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let plain = stem
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        Ok(stem.to_string())
+    } else {
+        Err(format!("\"{stem}\" is not a usable jail name"))
+    }
+}
+
+pub(crate) fn check_env_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.contains('=') || name.contains('\0') {
+        Err(format!(
+            "\"{name}\" is not a variable name (empty, or holds `=` or NUL)"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn env_map(
+    raw: BTreeMap<String, Arg>,
+    fail: impl Fn(String, &str) -> SpecError,
+) -> Result<BTreeMap<String, String>, SpecError> {
+    let mut env = BTreeMap::new();
+    for (name, Arg(value)) in raw {
+        check_env_name(&name).map_err(|message| fail(message, &name))?;
+        env.insert(name, value);
+    }
+    Ok(env)
+}
+
+/// The stdin of a case: inline `stdin`, or the content of `stdin_file`
+/// (relative to the spec's directory), never both.
+pub(crate) fn stdin_of(
+    stdin: Option<Data>,
+    stdin_file: Option<RelPath>,
+    jail_dir: &Path,
+    fail: impl Fn(String, &str) -> SpecError,
+) -> Result<Option<Data>, SpecError> {
+    match (stdin, stdin_file) {
+        (Some(_), Some(_)) => Err(fail(
+            "sets both `stdin` and `stdin_file`".to_string(),
+            "keep one of them",
+        )),
+        (stdin, None) => Ok(stdin),
+        (None, Some(RelPath(file))) => std::fs::read(jail_dir.join(&file))
+            .map(|bytes| Some(Data::from(bytes)))
+            .map_err(|err| {
+                fail(
+                    format!("cannot read stdin_file \"{file}\": {err}"),
+                    "the path is relative to the spec's directory",
+                )
+            }),
     }
 }

@@ -8,8 +8,11 @@ use serde::Deserialize;
 
 use super::bytes::Data;
 use super::case::CommandCase;
-use super::error::{SpecError, split_serde_message};
-use super::fields::{Arg, CommandField, DurationField, GlobField, RegexField, RelPath, SizeField};
+use super::error::{SpecError, item_line, key_line, split_serde_message};
+use super::fields::{
+    Arg, CommandField, DurationField, GlobField, RegexField, RelPath, SizeField, check_env_name,
+    env_map, jail_name, stdin_of,
+};
 
 /// Per-case time limit when the spec sets none.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -407,109 +410,6 @@ pub(crate) fn load(
             .collect(),
     };
     Ok((settings, cases))
-}
-
-/// The jail's name: the spec's file stem, if it is a plain name.
-fn jail_name(spec: &Path) -> Result<String, String> {
-    let stem = spec
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
-    let plain = stem
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric())
-        && stem
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if plain {
-        Ok(stem.to_string())
-    } else {
-        Err(format!("\"{stem}\" is not a usable jail name"))
-    }
-}
-
-fn check_env_name(name: &str) -> Result<(), String> {
-    if name.is_empty() || name.contains('=') || name.contains('\0') {
-        Err(format!(
-            "\"{name}\" is not a variable name (empty, or holds `=` or NUL)"
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-fn env_map(
-    raw: BTreeMap<String, Arg>,
-    fail: impl Fn(String, &str) -> SpecError,
-) -> Result<BTreeMap<String, String>, SpecError> {
-    let mut env = BTreeMap::new();
-    for (name, Arg(value)) in raw {
-        check_env_name(&name).map_err(|message| fail(message, &name))?;
-        env.insert(name, value);
-    }
-    Ok(env)
-}
-
-/// The stdin of a case: inline `stdin`, or the content of `stdin_file`
-/// (relative to the spec's directory), never both.
-fn stdin_of(
-    stdin: Option<Data>,
-    stdin_file: Option<RelPath>,
-    jail_dir: &Path,
-    fail: impl Fn(String, &str) -> SpecError,
-) -> Result<Option<Data>, SpecError> {
-    match (stdin, stdin_file) {
-        (Some(_), Some(_)) => Err(fail(
-            "sets both `stdin` and `stdin_file`".to_string(),
-            "keep one of them",
-        )),
-        (stdin, None) => Ok(stdin),
-        (None, Some(RelPath(file))) => std::fs::read(jail_dir.join(&file))
-            .map(|bytes| Some(Data::from(bytes)))
-            .map_err(|err| {
-                fail(
-                    format!("cannot read stdin_file \"{file}\": {err}"),
-                    "the path is relative to the spec's directory",
-                )
-            }),
-    }
-}
-
-/// 1-based line of a top-level `key:` in the spec text.
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map(|index| index + 1)
-}
-
-/// 1-based line of the `index`th block-sequence item under top-level `key:`;
-/// the key's own line when the items cannot be told apart (flow style).
-fn item_line(text: &str, key: &str, index: usize) -> Option<usize> {
-    let start = key_line(text, key)?;
-    let mut indent = None;
-    let mut seen = 0;
-    for (offset, line) in text.lines().enumerate().skip(start) {
-        let trimmed = line.trim_start();
-        let depth = line.len() - trimmed.len();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if depth == 0 && !trimmed.starts_with('-') {
-            break;
-        }
-        let is_item = trimmed == "-" || trimmed.starts_with("- ");
-        if is_item && *indent.get_or_insert(depth) == depth {
-            if seen == index {
-                return Some(offset + 1);
-            }
-            seen += 1;
-        }
-    }
-    Some(start)
 }
 
 /// Index rows for combinations: one row per case, one value index per
