@@ -173,7 +173,7 @@ impl ProcessOutcome {
     }
 
     /// How the case ended, shortly: "exit 0", "exit 2", "signal 9 (SIGKILL)",
-    /// "timeout after 2s" or "failed: <why>".
+    /// "timeout after 2s" or "failed: WHY".
     pub fn label(&self) -> String {
         self.ending.label()
     }
