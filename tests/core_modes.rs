@@ -26,12 +26,21 @@ fn the_first_local_run_records_and_the_next_one_verifies() {
     let first = square(dir.path()).run_with(&cases(), local(Auto)).unwrap();
     assert!(first.passed());
     assert_eq!(first.written, Written::Recorded(snap(dir.path(), "square")));
-    assert_eq!(kaizen::report::summary(&first).split(" cases").next().unwrap(), "square: recorded 4");
+    assert_eq!(
+        kaizen::report::summary(&first)
+            .split(" cases")
+            .next()
+            .unwrap(),
+        "square: recorded 4"
+    );
     let second = square(dir.path()).run_with(&cases(), local(Auto)).unwrap();
     assert!(second.passed());
     assert_eq!((second.total, second.same, second.changed), (4, 4, 0));
     assert_eq!(second.written, Written::Nothing);
-    assert_eq!(kaizen::report::summary(&second), "square: 4 cases — all same");
+    assert_eq!(
+        kaizen::report::summary(&second),
+        "square: 4 cases — all same"
+    );
 }
 
 #[test]
@@ -51,7 +60,9 @@ fn a_change_locally_writes_a_pending_file_and_fails_leaving_the_snapshot_untouch
     let dir = tempfile::tempdir().unwrap();
     square(dir.path()).run_with(&cases(), local(Auto)).unwrap();
     let before = bytes(&snap(dir.path(), "square"));
-    let v = off_by_one(dir.path()).run_with(&cases(), local(Auto)).unwrap();
+    let v = off_by_one(dir.path())
+        .run_with(&cases(), local(Auto))
+        .unwrap();
     assert!(!v.passed());
     assert_eq!((v.same, v.changed), (3, 1));
     assert_eq!(v.written, Written::Pending(pending(dir.path(), "square")));
@@ -89,7 +100,9 @@ fn new_writes_pending_files_even_on_ci_and_never_the_snapshot() {
 fn always_re_records_a_changed_behaviour_and_passes() {
     let dir = tempfile::tempdir().unwrap();
     square(dir.path()).run_with(&cases(), local(Auto)).unwrap();
-    let v = off_by_one(dir.path()).run_with(&cases(), ci(Always)).unwrap();
+    let v = off_by_one(dir.path())
+        .run_with(&cases(), ci(Always))
+        .unwrap();
     assert!(v.passed());
     assert_eq!(v.written, Written::Rerecorded(snap(dir.path(), "square")));
     let again = off_by_one(dir.path()).run_with(&cases(), ci(No)).unwrap();
@@ -99,10 +112,14 @@ fn always_re_records_a_changed_behaviour_and_passes() {
 #[test]
 fn no_never_writes_anything() {
     let dir = tempfile::tempdir().unwrap();
-    let err = square(dir.path()).run_with(&cases(), local(No)).unwrap_err();
+    let err = square(dir.path())
+        .run_with(&cases(), local(No))
+        .unwrap_err();
     assert!(matches!(err, Error::MissingSnapshot { .. }));
     square(dir.path()).run_with(&cases(), local(Auto)).unwrap();
-    let v = off_by_one(dir.path()).run_with(&cases(), local(No)).unwrap();
+    let v = off_by_one(dir.path())
+        .run_with(&cases(), local(No))
+        .unwrap();
     assert!(!v.passed());
     assert!(bytes(&pending(dir.path(), "square")).is_none());
     assert!(kaizen::report::render(&v, false).contains("KAIZEN_UPDATE=no: nothing was written"));
@@ -122,14 +139,19 @@ fn inputs_added_to_the_sources_are_reported_as_new_and_written_as_pending_not_ac
     assert!(report.contains("new input (list #4"), "{report}");
     assert_eq!(bytes(&snap(dir.path(), "square")), before);
     let pending_text = std::fs::read_to_string(pending(dir.path(), "square")).unwrap();
-    assert!(pending_text.contains("- input: 5\n  returned: 25"), "{pending_text}");
+    assert!(
+        pending_text.contains("- input: 5\n  returned: 25"),
+        "{pending_text}"
+    );
 }
 
 #[test]
 fn a_stale_pending_file_is_removed_once_behaviour_matches_again() {
     let dir = tempfile::tempdir().unwrap();
     square(dir.path()).run_with(&cases(), local(Auto)).unwrap();
-    off_by_one(dir.path()).run_with(&cases(), local(Auto)).unwrap();
+    off_by_one(dir.path())
+        .run_with(&cases(), local(Auto))
+        .unwrap();
     assert!(bytes(&pending(dir.path(), "square")).is_some());
     square(dir.path()).run_with(&cases(), local(Auto)).unwrap();
     assert!(bytes(&pending(dir.path(), "square")).is_none());
@@ -139,7 +161,10 @@ fn a_stale_pending_file_is_removed_once_behaviour_matches_again() {
 fn force_pass_writes_the_pending_file_but_passes() {
     let dir = tempfile::tempdir().unwrap();
     square(dir.path()).run_with(&cases(), local(Auto)).unwrap();
-    let env = kaizen::env::Environment { force_pass: true, ..local(Auto) };
+    let env = kaizen::env::Environment {
+        force_pass: true,
+        ..local(Auto)
+    };
     let v = off_by_one(dir.path()).run_with(&cases(), env).unwrap();
     assert!(v.passed());
     assert!(bytes(&pending(dir.path(), "square")).is_some());
@@ -148,7 +173,10 @@ fn force_pass_writes_the_pending_file_but_passes() {
 #[test]
 fn the_same_input_from_several_sources_is_recorded_once() {
     let dir = tempfile::tempdir().unwrap();
-    let cases = Cases::new().list([1, 2, 2]).combinations(vec![2, 3]).list([3, 1]);
+    let cases = Cases::new()
+        .list([1, 2, 2])
+        .combinations(vec![2, 3])
+        .list([3, 1]);
     let v = square(dir.path()).run_with(&cases, local(Auto)).unwrap();
     assert!(v.passed());
     let text = std::fs::read_to_string(snap(dir.path(), "square")).unwrap();

@@ -5,6 +5,7 @@
 //! with, or the fact that it did not return in time. Panics never escape a jail and never
 //! count as a failure of the harness: they are behaviour like any other.
 
+pub mod command;
 mod panic;
 mod timeout;
 

@@ -7,12 +7,20 @@ use kaizen::env::{Environment, UpdateMode};
 
 /// A local (not CI) environment with the given mode.
 pub fn local(mode: UpdateMode) -> Environment {
-    Environment { mode, ci: false, force_pass: false }
+    Environment {
+        mode,
+        ci: false,
+        force_pass: false,
+    }
 }
 
 /// A CI environment with the given mode.
 pub fn ci(mode: UpdateMode) -> Environment {
-    Environment { mode, ci: true, force_pass: false }
+    Environment {
+        mode,
+        ci: true,
+        force_pass: false,
+    }
 }
 
 /// The snapshot path of `name` in `dir`.

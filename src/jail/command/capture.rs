@@ -1,0 +1,153 @@
+//! Capturing output within limits: pipe readers and the case-directory file walk.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Read};
+use std::os::unix::fs::FileTypeExt;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::thread::{self, JoinHandle};
+
+use super::bytes::Data;
+use super::outcome::CapturedFile;
+use super::units::format_size;
+
+/// Which pipe a reader drains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Stream {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        }
+    }
+}
+
+/// What a reader reports when its pipe closes.
+pub(crate) enum Drained {
+    /// Everything the stream carried.
+    Done(Vec<u8>),
+    /// The stream went over the limit; reading stopped there.
+    OverLimit,
+    /// Reading failed.
+    Error(io::Error),
+}
+
+/// Drains `pipe` on its own thread, keeping at most `limit` bytes. Going over
+/// the limit raises `over_limit` (so the runner can stop the program) and
+/// stops reading. The result is sent on `done`.
+pub(crate) fn spawn_reader<R: Read + Send + 'static>(
+    stream: Stream,
+    mut pipe: R,
+    limit: u64,
+    over_limit: Arc<AtomicBool>,
+    done: Sender<(Stream, Drained)>,
+) -> io::Result<JoinHandle<()>> {
+    thread::Builder::new()
+        .name(format!("kaizen-{}", stream.name()))
+        .spawn(move || {
+            let mut kept = Vec::new();
+            let mut chunk = [0u8; 16 * 1024];
+            let result = loop {
+                match pipe.read(&mut chunk) {
+                    Ok(0) => break Drained::Done(kept),
+                    Ok(n) => {
+                        if kept.len() as u64 + n as u64 > limit {
+                            over_limit.store(true, Ordering::SeqCst);
+                            break Drained::OverLimit;
+                        }
+                        kept.extend_from_slice(&chunk[..n]);
+                    }
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                    Err(err) => break Drained::Error(err),
+                }
+            };
+            // The receiver may be gone if the runner gave up waiting.
+            let _ = done.send((stream, result));
+        })
+}
+
+/// Collects files under `case_dir` whose relative path matches `globs`.
+/// Symbolic links are recorded with their target and never followed; fifos,
+/// sockets and devices are recorded by kind and never opened. A regular file
+/// over `limit` bytes is an error naming the file and the limit.
+pub(crate) fn capture_files(
+    case_dir: &Path,
+    globs: &globset::GlobSet,
+    limit: u64,
+) -> Result<BTreeMap<String, CapturedFile>, String> {
+    let mut found = BTreeMap::new();
+    let mut pending = vec![(case_dir.to_path_buf(), String::new())];
+    while let Some((dir, prefix)) = pending.pop() {
+        let entries = fs::read_dir(&dir)
+            .map_err(|err| format!("cannot list {prefix:?} in the case directory: {err}"))?;
+        for entry in entries {
+            let entry = entry.map_err(|err| format!("cannot list the case directory: {err}"))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let path = entry.path();
+            // symlink_metadata: never follows a link.
+            let meta = fs::symlink_metadata(&path)
+                .map_err(|err| format!("cannot inspect {relative}: {err}"))?;
+            let kind = meta.file_type();
+            if kind.is_dir() {
+                pending.push((path, relative));
+                continue;
+            }
+            if !globs.is_match(&relative) {
+                continue;
+            }
+            let captured = if kind.is_symlink() {
+                let target = fs::read_link(&path)
+                    .map_err(|err| format!("cannot read the link {relative}: {err}"))?;
+                CapturedFile::Symlink(target.to_string_lossy().into_owned())
+            } else if kind.is_file() {
+                CapturedFile::Content(read_limited(&path, &relative, meta.len(), limit)?)
+            } else {
+                let what = if kind.is_fifo() {
+                    "fifo"
+                } else if kind.is_socket() {
+                    "socket"
+                } else {
+                    "device"
+                };
+                CapturedFile::Special(what.to_string())
+            };
+            found.insert(relative, captured);
+        }
+    }
+    Ok(found)
+}
+
+fn read_limited(path: &Path, relative: &str, size: u64, limit: u64) -> Result<Data, String> {
+    let over = |size: u64| {
+        format!(
+            "captured file {relative} is {size} bytes, over the capture limit of {}; \
+             raise `capture.limit` in the spec or narrow `capture.files`",
+            format_size(limit)
+        )
+    };
+    if size > limit {
+        return Err(over(size));
+    }
+    let file = fs::File::open(path).map_err(|err| format!("cannot read {relative}: {err}"))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| format!("cannot read {relative}: {err}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(over(bytes.len() as u64));
+    }
+    Ok(Data::from(bytes))
+}

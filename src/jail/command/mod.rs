@@ -1,0 +1,126 @@
+//! The command jail: a whole legacy program, in any language, run as a subprocess.
+//!
+//! A spec file `jail/NAME.yaml` says how to start the program and which
+//! inputs (cases) to feed it. [`CommandJail::load`] reads and checks the
+//! spec, [`CommandJail::cases`] lists the inputs, and [`CommandJail::run`]
+//! runs one input and reports what the program did as a [`ProcessOutcome`].
+//!
+//! A spec, with every field but `command` optional:
+//!
+//! ```yaml
+//! command: [python3, "{jail}/report.py", --currency, EUR]  # argv list, no shell
+//! shell: false      # true: `command` is one script string run by `sh -c`;
+//!                   #   case args then arrive as $1, $2, ...
+//! cwd: null         # default: the case's fresh temp dir; relative paths are
+//!                   #   against the project root
+//! env: {}           # added over the cleared environment (PATH kept, LC_ALL=C, TZ=UTC)
+//! inherit_env: []   # names copied from kaizen's own environment
+//! timeout: 10s      # per case: "500ms", "10s", "2m"
+//! capture:
+//!   files: ["out/*.csv"]   # globs matched in the case dir; `*` stays in one folder, `**` crosses
+//!   limit: 10MiB           # per stream and per file; going over fails the case
+//! scrub:            # regex -> replacement on captured output, in order
+//!   - regex: '\d{4}-\d{2}-\d{2}T[0-9:]+'
+//!     replace: '[timestamp]'
+//! cases:
+//!   - args: [--month, "2024-03"]
+//!     stdin: "widget,3,9.99\n"
+//!     env: {DISCOUNT: "5"}
+//!     files: {"orders.csv": "id,qty\n1,2\n"}   # written into the case dir
+//!   - args: [--month, "2024-04"]
+//!     stdin_file: data/orders.csv              # relative to the spec's folder
+//! combinations:     # one case per combination of the values below, appended as args
+//!   args: [[--csv, --text], ["0", "12", "-1"]]
+//!   stdin: "..."    # also stdin_file, env, files: shared by every combination
+//!   pairwise: false # true: only enough rows to cover every pair of values
+//! ```
+//!
+//! Placeholders `{jail}` (the spec's folder), `{root}` (the project root) and
+//! `{case_dir}` (the case's temp dir) are filled in `command`, args, `env`
+//! values and `cwd` when a case runs.
+//!
+//! Each case runs in a fresh temporary directory, `{case_dir}`, that is
+//! removed afterwards whatever happens. `files` are written there and
+//! `capture.files` globs are matched there, also when `cwd` points the
+//! program elsewhere (write outputs to `{case_dir}` then). Every spelling
+//! of the case directory's path in captured output becomes `[case_dir]`
+//! before the spec's scrubbers run. The program runs in its own process
+//! group; when it exits, times out or floods its output, the whole group is
+//! killed, so no background process outlives the case.
+
+mod bytes;
+mod capture;
+mod case;
+mod error;
+mod fields;
+mod outcome;
+mod run;
+mod scrub;
+mod spec;
+mod units;
+
+use std::path::Path;
+use std::time::Duration;
+
+pub use bytes::Data;
+pub use case::CommandCase;
+pub use error::SpecError;
+pub use outcome::{CapturedFile, Ending, ProcessOutcome};
+pub use spec::rows;
+
+/// A legacy program behind a spec: knows its cases and runs them.
+///
+/// `CommandJail` is `Send + Sync`: [`CommandJail::run`] may be called from
+/// several threads at once; every call gets its own case directory.
+#[derive(Debug)]
+pub struct CommandJail {
+    settings: spec::Settings,
+    cases: Vec<CommandCase>,
+}
+
+impl CommandJail {
+    /// Reads and checks the spec at `spec_path`. Relative `cwd` values are
+    /// taken against `project_root`. The jail's name is the spec's file stem.
+    ///
+    /// Errors name the file, the line when known, the field, what is wrong
+    /// and what to do about it.
+    pub fn load(spec_path: &Path, project_root: &Path) -> Result<CommandJail, SpecError> {
+        let (settings, cases) = spec::load(spec_path, project_root)?;
+        Ok(CommandJail { settings, cases })
+    }
+
+    /// The jail's name: the spec's file stem (`report` for `jail/report.yaml`).
+    pub fn name(&self) -> &str {
+        &self.settings.name
+    }
+
+    /// The cases of the spec: explicit `cases` first, then `combinations`,
+    /// in file order. `stdin_file` contents are already read in.
+    pub fn cases(&self) -> Vec<CommandCase> {
+        self.cases.clone()
+    }
+
+    /// The per-case time limit.
+    pub fn timeout(&self) -> Duration {
+        self.settings.timeout
+    }
+
+    /// Runs the program on one case and reports what it did, scrubbed.
+    ///
+    /// Never panics: problems on kaizen's side (the program cannot start, an
+    /// output is over the capture limit, ...) come back as [`Ending::Failed`].
+    pub fn run(&self, case: &CommandCase) -> ProcessOutcome {
+        run::run_case(&self.settings, case)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_jail_can_be_shared_between_threads() {
+        fn assert_sync<T: Send + Sync>() {}
+        assert_sync::<CommandJail>();
+    }
+}

@@ -1,0 +1,397 @@
+//! Running one case of a command jail in a fresh, always-removed case directory.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rustix::process::{Pid, Signal, WaitId, WaitIdOptions};
+
+use super::bytes::Data;
+use super::capture::{Drained, Stream, capture_files, spawn_reader};
+use super::case::CommandCase;
+use super::error::HINT_MARK;
+use super::fields::check_relative;
+use super::outcome::{CapturedFile, Ending, ProcessOutcome};
+use super::scrub::scrub;
+use super::spec::{Program, Settings};
+use super::units::format_size;
+
+/// `PATH` for the program when kaizen itself has none.
+const FALLBACK_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+/// How long to wait for the output pipes to close once the program's process
+/// group is gone (only a process that left the group can hold them longer).
+const PIPE_GRACE: Duration = Duration::from_secs(2);
+
+/// Runs one case; never panics (an internal panic becomes a `failed` outcome).
+pub(crate) fn run_case(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
+    match panic::catch_unwind(AssertUnwindSafe(|| run_in_case_dir(settings, case))) {
+        Ok(outcome) => outcome,
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            ProcessOutcome::failed(format!(
+                "internal error in kaizen while running the case: {why}"
+            ))
+        }
+    }
+}
+
+/// The case directory: removed on drop, also after a timeout or a panic,
+/// even if the program took away its own write permissions.
+struct CaseDir {
+    dir: tempfile::TempDir,
+}
+
+impl CaseDir {
+    fn create() -> std::io::Result<CaseDir> {
+        let dir = tempfile::Builder::new().prefix("kaizen-case-").tempdir()?;
+        Ok(CaseDir { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for CaseDir {
+    fn drop(&mut self) {
+        if fs::remove_dir_all(self.path()).is_err() {
+            make_dirs_writable(self.path());
+            let _ = fs::remove_dir_all(self.path());
+        }
+    }
+}
+
+fn make_dirs_writable(dir: &Path) {
+    let Ok(meta) = fs::symlink_metadata(dir) else {
+        return;
+    };
+    if !meta.is_dir() {
+        return;
+    }
+    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            make_dirs_writable(&entry.path());
+        }
+    }
+}
+
+/// Why the wait for the program ended.
+enum Stop {
+    Exited,
+    TimedOut,
+    OverLimit,
+}
+
+fn run_in_case_dir(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
+    let case_dir = match CaseDir::create() {
+        Ok(dir) => dir,
+        Err(err) => {
+            return ProcessOutcome::failed(format!(
+                "cannot create a temporary case directory: {err}"
+            ));
+        }
+    };
+    let dir = case_dir
+        .path()
+        .canonicalize()
+        .unwrap_or_else(|_| case_dir.path().to_path_buf());
+    let mut spellings: Vec<Vec<u8>> = vec![
+        dir.as_os_str().as_bytes().to_vec(),
+        case_dir.path().as_os_str().as_bytes().to_vec(),
+    ];
+    spellings.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    spellings.dedup();
+
+    if let Err(message) = place_files(&dir, case) {
+        return ProcessOutcome::failed(message);
+    }
+    let mut command = match build_command(settings, case, &dir) {
+        Ok(command) => command,
+        Err(message) => return ProcessOutcome::failed(message),
+    };
+    let mut outcome = match supervise(settings, case, &mut command) {
+        Ok(outcome) => outcome,
+        Err(message) => return ProcessOutcome::failed(message),
+    };
+    if let Some(globs) = &settings.capture {
+        match capture_files(&dir, globs, settings.limit) {
+            Ok(files) => outcome.files = files,
+            Err(message) => {
+                return ProcessOutcome::failed(format!(
+                    "{message} (the program ended with {})",
+                    outcome.label()
+                ));
+            }
+        }
+    }
+    let clean = |data: &Data| Data::from(scrub(data.as_bytes(), &spellings, &settings.scrubs));
+    outcome.stdout = clean(&outcome.stdout);
+    outcome.stderr = clean(&outcome.stderr);
+    for file in outcome.files.values_mut() {
+        *file = match file {
+            CapturedFile::Content(data) => CapturedFile::Content(clean(data)),
+            CapturedFile::Symlink(target) => CapturedFile::Symlink(
+                String::from_utf8_lossy(&scrub(target.as_bytes(), &spellings, &settings.scrubs))
+                    .into_owned(),
+            ),
+            CapturedFile::Special(kind) => CapturedFile::Special(kind.clone()),
+        };
+    }
+    drop(case_dir);
+    outcome
+}
+
+/// Writes the case's `files` into the case directory.
+fn place_files(dir: &Path, case: &CommandCase) -> Result<(), String> {
+    for (relative, data) in &case.files {
+        check_relative(relative).map_err(|message| {
+            format!(
+                "case file {relative:?}: {}",
+                message.replace(HINT_MARK, "; ")
+            )
+        })?;
+        let target = dir.join(relative);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|err| {
+                format!("cannot create the folder for case file {relative}: {err}")
+            })?;
+        }
+        fs::write(&target, data.as_bytes())
+            .map_err(|err| format!("cannot write case file {relative}: {err}"))?;
+    }
+    Ok(())
+}
+
+/// Fills `{jail}`, `{root}` and `{case_dir}` in a template.
+fn fill(template: &str, settings: &Settings, dir: &Path) -> String {
+    template
+        .replace("{jail}", &settings.jail_dir.to_string_lossy())
+        .replace("{root}", &settings.root.to_string_lossy())
+        .replace("{case_dir}", &dir.to_string_lossy())
+}
+
+fn build_command(settings: &Settings, case: &CommandCase, dir: &Path) -> Result<Command, String> {
+    let args = case.args.iter().map(|arg| fill(arg, settings, dir));
+    let mut command = match &settings.program {
+        Program::Argv(argv) => {
+            let mut command = Command::new(fill(&argv[0], settings, dir));
+            command.args(argv[1..].iter().map(|arg| fill(arg, settings, dir)));
+            command.args(args);
+            command
+        }
+        Program::Shell(script) => {
+            let mut command = Command::new("sh");
+            command
+                .arg("-c")
+                .arg(fill(script, settings, dir))
+                .arg("kaizen-jail")
+                .args(args);
+            command
+        }
+    };
+    command.env_clear();
+    command.env(
+        "PATH",
+        std::env::var_os("PATH").unwrap_or_else(|| FALLBACK_PATH.into()),
+    );
+    command.env("LC_ALL", "C").env("TZ", "UTC");
+    for name in &settings.inherit_env {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    for (name, value) in settings.env.iter().chain(&case.env) {
+        command.env(name, fill(value, settings, dir));
+    }
+    let cwd = match &settings.cwd {
+        None => dir.to_path_buf(),
+        Some(cwd) => settings.root.join(fill(cwd, settings, dir)),
+    };
+    if !cwd.is_dir() {
+        return Err(format!(
+            "the working directory {} does not exist; fix `cwd` in the spec",
+            cwd.display()
+        ));
+    }
+    command.current_dir(cwd);
+    command.stdin(if case.stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    command.process_group(0);
+    Ok(command)
+}
+
+/// Starts the program, feeds stdin, drains stdout/stderr within the limit,
+/// and ends with the whole process group killed and the program reaped.
+fn supervise(
+    settings: &Settings,
+    case: &CommandCase,
+    command: &mut Command,
+) -> Result<ProcessOutcome, String> {
+    let program = PathBuf::from(command.get_program());
+    let mut child = command.spawn().map_err(|err| {
+        format!(
+            "cannot start {}: {err}; check `command` in the spec (the program must be on PATH or given by path)",
+            program.display()
+        )
+    })?;
+    let group = Pid::from_child(&child);
+    let result = feed_and_wait(settings, case, &mut child, group);
+    // Whatever happened, nothing of the program's group may outlive the case.
+    kill_group(group);
+    let status = child.wait();
+    let (stop, stdout, stderr) = result?;
+    let status =
+        status.map_err(|err| format!("cannot collect the program's exit status: {err}"))?;
+    let ending = match stop {
+        Stop::TimedOut => Ending::Timeout(settings.timeout),
+        Stop::Exited | Stop::OverLimit => ending_of(status),
+    };
+    Ok(ProcessOutcome {
+        ending,
+        stdout: Data::from(stdout),
+        stderr: Data::from(stderr),
+        files: Default::default(),
+    })
+}
+
+fn ending_of(status: ExitStatus) -> Ending {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => Ending::Exit(code),
+        (None, Some(signal)) => Ending::Signal(signal),
+        (None, None) => Ending::Failed(format!("the program ended in an unknown way ({status})")),
+    }
+}
+
+fn kill_group(group: Pid) {
+    // ESRCH (group already gone) is fine.
+    let _ = rustix::process::kill_process_group(group, Signal::KILL);
+}
+
+type Waited = (Stop, Vec<u8>, Vec<u8>);
+
+fn feed_and_wait(
+    settings: &Settings,
+    case: &CommandCase,
+    child: &mut Child,
+    group: Pid,
+) -> Result<Waited, String> {
+    let over_limit = Arc::new(AtomicBool::new(false));
+    let (done, results) = mpsc::channel();
+    let thread_error = |err: std::io::Error| format!("cannot start a capture thread: {err}");
+    if let Some(pipe) = child.stdout.take() {
+        spawn_reader(
+            Stream::Stdout,
+            pipe,
+            settings.limit,
+            over_limit.clone(),
+            done.clone(),
+        )
+        .map_err(thread_error)?;
+    }
+    if let Some(pipe) = child.stderr.take() {
+        spawn_reader(
+            Stream::Stderr,
+            pipe,
+            settings.limit,
+            over_limit.clone(),
+            done.clone(),
+        )
+        .map_err(thread_error)?;
+    }
+    drop(done);
+    if let (Some(mut pipe), Some(stdin)) = (child.stdin.take(), &case.stdin) {
+        let bytes = stdin.as_bytes().to_vec();
+        // A separate thread, so a program that writes before it reads cannot
+        // deadlock against us; a program that stops reading gives EPIPE.
+        thread::Builder::new()
+            .name("kaizen-stdin".to_string())
+            .spawn(move || {
+                let _ = pipe.write_all(&bytes);
+            })
+            .map_err(thread_error)?;
+    }
+
+    let deadline = Instant::now() + settings.timeout;
+    let mut pause = Duration::from_millis(1);
+    let stop = loop {
+        if has_exited(child, group) {
+            break Stop::Exited;
+        }
+        if over_limit.load(Ordering::SeqCst) {
+            break Stop::OverLimit;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            break Stop::TimedOut;
+        }
+        thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(20));
+    };
+    // The program (or its group) is done or is about to be killed: kill now so
+    // background grandchildren release the pipes and the readers can finish.
+    kill_group(group);
+
+    let mut stdout = None;
+    let mut stderr = None;
+    let give_up = Instant::now() + PIPE_GRACE;
+    while stdout.is_none() || stderr.is_none() {
+        let left = give_up.saturating_duration_since(Instant::now());
+        match results.recv_timeout(left) {
+            Ok((Stream::Stdout, drained)) => stdout = Some(drained),
+            Ok((Stream::Stderr, drained)) => stderr = Some(drained),
+            Err(_) => break,
+        }
+    }
+    let take = |stream: Stream, drained: Option<Drained>| match drained {
+        Some(Drained::Done(bytes)) => Ok(bytes),
+        Some(Drained::OverLimit) => Err(format!(
+            "{} went over the capture limit of {}, so the program was stopped; \
+             raise `capture.limit` in the spec or make the case print less",
+            stream.name(),
+            format_size(settings.limit)
+        )),
+        Some(Drained::Error(err)) => Err(format!(
+            "cannot read the program's {}: {err}",
+            stream.name()
+        )),
+        None => Err(format!(
+            "the program's {} stayed open after its process group was killed \
+             (a process that left the group, e.g. via setsid, still holds it)",
+            stream.name()
+        )),
+    };
+    let stdout = take(Stream::Stdout, stdout)?;
+    let stderr = take(Stream::Stderr, stderr)?;
+    Ok((stop, stdout, stderr))
+}
+
+/// True once the program has exited. Uses `WNOWAIT` so the program stays a
+/// zombie: its pid, which is also the group id, cannot be reused before we
+/// kill the group and reap it.
+fn has_exited(child: &mut Child, group: Pid) -> bool {
+    let options = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
+    match rustix::process::waitid(WaitId::Pid(group), options) {
+        Ok(status) => status.is_some(),
+        Err(rustix::io::Errno::INTR) => false,
+        Err(_) => !matches!(child.try_wait(), Ok(None)),
+    }
+}
