@@ -50,6 +50,7 @@ where
             max_shown: self.settings.max_shown,
             record_command: "KAIZEN_UPDATE=always cargo test".into(),
             tick: &|| {},
+            runs: 1,
         };
         verify::verify(self, generated, &ctx)
     }

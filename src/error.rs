@@ -70,6 +70,19 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// Cases whose behaviour differs between runs of the same input: recording them would
+    /// make every later verification flaky.
+    Unstable {
+        /// The jail.
+        jail: String,
+        /// How many runs of each case were compared.
+        runs: usize,
+        /// For each unstable case (the first few): its input and the differing texts, as a
+        /// diff.
+        cases: Vec<String>,
+        /// How many cases were unstable in all.
+        count: usize,
+    },
     /// A jail spec file (for a command jail) is invalid.
     Spec {
         /// The full message, naming file, line and field.
@@ -90,6 +103,7 @@ impl Error {
             | Error::Snapshot { .. }
             | Error::Unrepresentable { .. }
             | Error::Locked { .. }
+            | Error::Unstable { .. }
             | Error::Spec { .. }
             | Error::Io { .. } => ExitCode::Usage,
             Error::MissingSnapshot { .. } => ExitCode::MissingSnapshot,
@@ -174,6 +188,27 @@ impl fmt::Display for Error {
                 source,
             } => {
                 write!(f, "{}: cannot {action}: {source}", path.display())
+            }
+            Error::Unstable {
+                jail,
+                runs,
+                cases,
+                count,
+            } => {
+                write!(
+                    f,
+                    "{jail}: {count} case(s) behaved differently in {runs} runs of the same input; nothing was recorded"
+                )?;
+                for case in cases {
+                    write!(f, "\n\n{case}")?;
+                }
+                if *count > cases.len() {
+                    write!(f, "\n\n…and {} more unstable cases", count - cases.len())?;
+                }
+                write!(
+                    f,
+                    "\n  hint: hide what changes between runs (times, ids, temp paths) with a `scrub:` entry in the jail spec, e.g.\n    scrub:\n      - regex: '\\d{{4}}-\\d{{2}}-\\d{{2}}T[0-9:.]+'\n        replace: '[time]'"
+                )
             }
             Error::Spec { message } => f.write_str(message),
             Error::Internal { message } => {

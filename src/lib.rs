@@ -32,6 +32,7 @@
 
 pub mod cases;
 mod check;
+pub mod cli;
 pub mod env;
 mod error;
 mod exit_code;

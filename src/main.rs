@@ -1,3 +1,5 @@
-//! The kaizen command-line tool.
+//! The `kaizen` command: see `kaizen --help` and the README.
 
-fn main() {}
+fn main() -> std::process::ExitCode {
+    kaizen::cli::main()
+}

@@ -178,3 +178,55 @@ pub fn run_all<J: Jailed>(
         })
         .collect()
 }
+
+/// Runs every input `runs - 1` more times and compares with the `first` observations:
+/// a case whose behaviour differs between runs is refused (nondeterminism detection).
+pub fn check_stable<J: Jailed>(
+    jail: &J,
+    inputs: &[&J::Input],
+    first: &[Observed],
+    runs: usize,
+    jobs: usize,
+) -> Result<(), Error> {
+    let mut unstable: Vec<usize> = Vec::new();
+    let mut shown = Vec::new();
+    for _ in 1..runs {
+        let again = run_all(jail, inputs, jobs, &|| {})?;
+        for (i, (a, b)) in first.iter().zip(&again).enumerate() {
+            if a.text != b.text && !unstable.contains(&i) {
+                unstable.push(i);
+                if shown.len() < 5 {
+                    let input = format::encode_input(inputs[i])
+                        .map(|t| format::display_input(&t))
+                        .unwrap_or_default();
+                    let diff = crate::report::diff(
+                        &format::display_behaviour(&a.text),
+                        &format::display_behaviour(&b.text),
+                        false,
+                    );
+                    shown.push(format!(
+                        "input:\n{}\n  first run (-) vs a later run (+):\n{}",
+                        indent(&input),
+                        diff.trim_end()
+                    ));
+                }
+            }
+        }
+    }
+    if unstable.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Unstable {
+        jail: jail.name().to_string(),
+        runs,
+        cases: shown,
+        count: unstable.len(),
+    })
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -295,9 +295,10 @@ fn footer(v: &Verdict) -> String {
             format!("re-recorded {} (KAIZEN_UPDATE=always)", shown_path(path))
         }
         Written::Pending(path) => format!(
-            "wrote {} — review it with `cargo insta review` (or `kaizen accept {}`), or re-record with KAIZEN_UPDATE=always",
+            "wrote {} — review it with `cargo insta review` (or `kaizen accept {}`), or re-record with `{}`",
             shown_path(path),
-            v.jail
+            v.jail,
+            v.record_command
         ),
         Written::Nothing if v.passed() => String::new(),
         Written::Nothing if v.ci => {

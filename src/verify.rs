@@ -34,6 +34,9 @@ pub struct Context<'a> {
     pub record_command: String,
     /// Called once per finished case (progress bars).
     pub tick: &'a (dyn Fn() + Sync),
+    /// Runs of each case before anything is written (`kaizen record --runs N`); cases
+    /// whose behaviour differs between runs are refused. 1 runs each case once.
+    pub runs: usize,
 }
 
 /// One case whose behaviour differs from the recording.
@@ -112,6 +115,8 @@ pub struct Verdict {
     pub mode: UpdateMode,
     /// Whether the run was on CI.
     pub ci: bool,
+    /// The command that re-records this jail (for the report's last line).
+    pub record_command: String,
 }
 
 impl Verdict {
@@ -205,6 +210,9 @@ pub fn verify<J: Jailed>(
     let new_indices: Vec<usize> = (0..prepared.len()).filter(|&i| !used[i]).collect();
     to_run.extend(new_indices.iter().map(|&i| &prepared[i].input));
     let observed = record::run_all(jail, &to_run, ctx.jobs, ctx.tick)?;
+    if ctx.runs > 1 {
+        record::check_stable(jail, &to_run, &observed, ctx.runs, ctx.jobs)?;
+    }
 
     // Compare.
     let mut verdict = Verdict {
@@ -222,6 +230,7 @@ pub fn verify<J: Jailed>(
         force_pass: ctx.env.force_pass,
         mode: ctx.env.mode,
         ci: ctx.env.ci,
+        record_command: ctx.record_command.clone(),
     };
     for (n, (case, now)) in recorded.iter().zip(&observed).enumerate() {
         if case.behaviour == now.text {
@@ -266,7 +275,12 @@ pub fn verify<J: Jailed>(
     let header = |pending: bool| Header {
         source: ctx.source.clone(),
         assertion_line: if pending { ctx.line } else { None },
-        description: Some(describe(name, prepared.len(), &ctx.sources)),
+        description: Some(describe(
+            name,
+            prepared.len(),
+            &ctx.sources,
+            &ctx.record_command,
+        )),
         expression: Some(name.to_string()),
         info: Some(Info {
             kaizen: FORMAT_VERSION,
@@ -335,13 +349,15 @@ fn label_of(behaviour: &str) -> String {
     }
 }
 
-fn describe(name: &str, cases: usize, sources: &[String]) -> String {
+fn describe(name: &str, cases: usize, sources: &[String], record_command: &str) -> String {
     let mut s = format!("kaizen characterization of `{name}`: {cases} cases");
     if !sources.is_empty() {
         s.push_str(" from ");
         s.push_str(&sources.join(" + "));
     }
-    s.push_str(". Generated; re-record with KAIZEN_UPDATE=always rather than editing by hand.");
+    s.push_str(&format!(
+        ". Generated: re-record with `{record_command}` rather than editing by hand."
+    ));
     s
 }
 

@@ -51,6 +51,12 @@ pub enum Origin {
         /// The seed of that source's generator.
         seed: u64,
     },
+    /// Case `index` (0-based) of a command jail's spec: its explicit cases, then its
+    /// combinations.
+    Spec {
+        /// Position among the spec's cases.
+        index: usize,
+    },
     /// An input found only in the recorded snapshot.
     Recorded,
 }
@@ -70,6 +76,7 @@ impl fmt::Display for Origin {
             } => {
                 write!(f, "proptest #{index}, seed {seed} (source {source})")
             }
+            Origin::Spec { index } => write!(f, "spec case #{index}"),
             Origin::Recorded => f.write_str("recorded only"),
         }
     }

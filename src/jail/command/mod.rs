@@ -59,8 +59,11 @@ mod scrub;
 mod spec;
 mod units;
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::Duration;
+
+use super::{Behaviour, Jailed};
 
 pub use bytes::Data;
 pub use case::CommandCase;
@@ -111,6 +114,36 @@ impl CommandJail {
     /// output is over the capture limit, ...) come back as [`Ending::Failed`].
     pub fn run(&self, case: &CommandCase) -> ProcessOutcome {
         run::run_case(&self.settings, case)
+    }
+}
+
+impl Jailed for CommandJail {
+    type Input = CommandCase;
+    type Behaviour = ProcessOutcome;
+
+    fn name(&self) -> &str {
+        CommandJail::name(self)
+    }
+
+    fn run(&self, input: &CommandCase) -> ProcessOutcome {
+        CommandJail::run(self, input)
+    }
+
+    fn input_type(&self) -> Cow<'_, str> {
+        Cow::Borrowed("kaizen::jail::command::CommandCase")
+    }
+}
+
+impl Behaviour for ProcessOutcome {
+    /// `exit 2`, `signal 9 (SIGKILL)`, `timeout` or `failed`: the first key of the
+    /// recorded mapping and, for exits and signals, its value.
+    fn label(&self) -> Cow<'_, str> {
+        Cow::Owned(match &self.ending {
+            Ending::Exit(code) => format!("exit {code}"),
+            Ending::Signal(number) => format!("signal {}", outcome::signal_text(*number)),
+            Ending::Timeout(_) => "timeout".to_string(),
+            Ending::Failed(_) => "failed".to_string(),
+        })
     }
 }
 

@@ -1,0 +1,234 @@
+//! The `kaizen` command line: a thin layer over the library engine.
+//!
+//! Each subcommand lives in its own module; this one parses arguments (clap derive), finds
+//! the project (its `jail/` specs and `snapshots/`), runs the subcommand and maps the result
+//! to a documented [`ExitCode`].
+
+mod init;
+mod output;
+mod pending;
+mod progress;
+mod run;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::jail::command::CommandJail;
+use crate::{Error, ExitCode};
+
+/// Jail legacy programs, characterize what they do, verify every refactoring step.
+#[derive(Debug, Parser)]
+#[command(name = "kaizen", version, about, long_about = None)]
+#[command(
+    after_help = "Exit codes: 0 behaviour unchanged, 1 behaviour changed, 2 usage/spec/snapshot error,\n3 snapshot missing on CI, 70 internal error.\n\nExample:\n  kaizen init && kaizen record && kaizen verify"
+)]
+pub struct Cli {
+    /// The project folder holding `jail/` and `snapshots/`.
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Cases run at once (default: the number of cores).
+    #[arg(short = 'j', long, global = true, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Colour in reports: auto (on a terminal, unless NO_COLOR), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Report formats of `kaizen verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The readable report.
+    Human,
+    /// One JSON document with every jail's verdict.
+    Json,
+    /// JUnit XML, for CI systems.
+    Junit,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create `jail/`, `snapshots/` and a commented example jail spec.
+    #[command(after_help = "Example:\n  kaizen init\n  $EDITOR jail/example.yaml")]
+    Init,
+    /// Run every case of the jails and record what they do as snapshots.
+    #[command(
+        after_help = "Examples:\n  kaizen record              # every jail in jail/\n  kaizen record report --runs 3\n\nOn CI (CI set) recording is refused unless KAIZEN_UPDATE=always."
+    )]
+    Record {
+        /// Jails to record (names of `jail/NAME.yaml`); default: all.
+        jails: Vec<String>,
+        /// Run each case this many times and refuse cases whose output differs.
+        #[arg(long, default_value_t = 2, value_name = "N")]
+        runs: usize,
+    },
+    /// Replay every recorded case against the program as it is now and report changes.
+    #[command(
+        after_help = "Examples:\n  kaizen verify\n  kaizen verify report --format junit > kaizen.xml\n\nKAIZEN_UPDATE=auto|new|always|no says what may be written (default auto: pending\n.snap.new files locally, nothing on CI)."
+    )]
+    Verify {
+        /// Jails to verify; default: all.
+        jails: Vec<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Accept pending results: `NAME.snap.new` replaces `NAME.snap`.
+    #[command(after_help = "Example:\n  kaizen accept report")]
+    Accept {
+        /// Jails whose pending results to accept; default: all.
+        jails: Vec<String>,
+    },
+    /// Drop pending results (`NAME.snap.new`).
+    #[command(after_help = "Example:\n  kaizen reject report")]
+    Reject {
+        /// Jails whose pending results to drop; default: all.
+        jails: Vec<String>,
+    },
+    /// Show the jails, their case counts and pending results.
+    #[command(after_help = "Example:\n  kaizen list")]
+    List,
+}
+
+/// Parses the process's arguments, runs the command and returns its exit code.
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    run_cli(cli).into()
+}
+
+/// Runs a parsed command line.
+pub fn run_cli(cli: Cli) -> ExitCode {
+    let project = Project::new(&cli);
+    let result = match &cli.command {
+        Command::Init => init::init(&project),
+        Command::Record { jails, runs } => run::record(&project, jails, *runs),
+        Command::Verify { jails, format } => run::verify(&project, jails, *format),
+        Command::Accept { jails } => pending::accept(&project, jails),
+        Command::Reject { jails } => pending::reject(&project, jails),
+        Command::List => pending::list(&project),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// The project the command works on.
+pub(crate) struct Project {
+    root: PathBuf,
+    jobs: usize,
+    color: bool,
+}
+
+impl Project {
+    fn new(cli: &Cli) -> Project {
+        let jobs = cli
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        let root = std::path::absolute(&cli.root).unwrap_or_else(|_| cli.root.clone());
+        let color = match cli.color {
+            ColorChoice::Always => {
+                std::env::var_os(crate::env::NO_COLOR).is_none_or(|v| v.is_empty())
+            }
+            ColorChoice::Never => false,
+            ColorChoice::Auto => crate::report::use_color(std::io::stdout().is_terminal()),
+        };
+        Project { root, jobs, color }
+    }
+
+    fn jail_dir(&self) -> PathBuf {
+        self.root.join("jail")
+    }
+
+    fn snapshot_dir(&self) -> PathBuf {
+        self.root.join("snapshots")
+    }
+
+    fn snapshot(&self, name: &str) -> PathBuf {
+        crate::settings::snapshot_path(&self.snapshot_dir(), name)
+    }
+
+    /// The spec files of the named jails, or of every jail when `names` is empty.
+    fn specs(&self, names: &[String]) -> Result<Vec<PathBuf>, Error> {
+        let dir = self.jail_dir();
+        if names.is_empty() {
+            let entries = std::fs::read_dir(&dir).map_err(|e| Error::Config {
+                message: format!("cannot read the jail folder {}: {e}", dir.display()),
+                hint: "run `kaizen init` to create it, or pass --root with the project folder"
+                    .into(),
+            })?;
+            let mut specs: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| is_spec(p))
+                .collect();
+            specs.sort();
+            if specs.is_empty() {
+                return Err(Error::Config {
+                    message: format!("no jail specs (*.yaml) in {}", dir.display()),
+                    hint: "run `kaizen init` for a commented example spec".into(),
+                });
+            }
+            return Ok(specs);
+        }
+        names
+            .iter()
+            .map(|name| {
+                crate::check::check_name(name)?;
+                let path = ["yaml", "yml"]
+                    .iter()
+                    .map(|ext| dir.join(format!("{name}.{ext}")))
+                    .find(|p| p.is_file());
+                path.ok_or_else(|| Error::Config {
+                    message: format!(
+                        "no jail named `{name}`: {} does not exist",
+                        dir.join(format!("{name}.yaml")).display()
+                    ),
+                    hint: "`kaizen list` shows the jails".into(),
+                })
+            })
+            .collect()
+    }
+
+    fn load(&self, spec: &Path) -> Result<CommandJail, Error> {
+        CommandJail::load(spec, &self.root).map_err(|e| Error::Spec {
+            message: e.to_string(),
+        })
+    }
+}
+
+fn is_spec(path: &Path) -> bool {
+    path.is_file()
+        && matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        )
+}
+
+/// The path as shown to people: relative to the project root when below it.
+pub(crate) fn shown(project: &Project, path: &Path) -> String {
+    path.strip_prefix(&project.root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}

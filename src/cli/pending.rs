@@ -1,0 +1,134 @@
+//! `kaizen accept`, `kaizen reject` and `kaizen list`: pending results and an overview.
+
+use std::path::PathBuf;
+
+use super::{Project, shown};
+use crate::snapshot::{self, pending_path};
+use crate::{Error, ExitCode};
+
+/// Pending files of the named jails, or every pending file in `snapshots/`.
+fn pending_files(project: &Project, names: &[String]) -> Result<Vec<(String, PathBuf)>, Error> {
+    if !names.is_empty() {
+        return names
+            .iter()
+            .map(|name| {
+                crate::check::check_name(name)?;
+                Ok((name.clone(), pending_path(&project.snapshot(name))))
+            })
+            .collect();
+    }
+    let dir = project.snapshot_dir();
+    let mut found: Vec<(String, PathBuf)> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let file = e.file_name().to_string_lossy().into_owned();
+                let name = file.strip_suffix(".snap.new")?.to_string();
+                Some((name, e.path()))
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    found.sort();
+    Ok(found)
+}
+
+/// `kaizen accept`: each pending file replaces its snapshot, after a check that it reads.
+pub(crate) fn accept(project: &Project, names: &[String]) -> Result<ExitCode, Error> {
+    let files = pending_files(project, names)?;
+    if files.is_empty() {
+        println!("no pending results");
+        return Ok(ExitCode::Unchanged);
+    }
+    let mut code = ExitCode::Unchanged;
+    for (name, pending) in files {
+        let result = (|| {
+            let bytes = std::fs::read(&pending)
+                .map_err(|e| Error::io(&pending, "read the pending file", e))?;
+            snapshot::parse(&pending, bytes)?.cases()?;
+            let target = project.snapshot(&name);
+            std::fs::rename(&pending, &target)
+                .map_err(|e| Error::io(&target, "replace the snapshot", e))?;
+            Ok::<_, Error>(target)
+        })();
+        match result {
+            Ok(target) => println!("{name}: accepted {}", shown(project, &target)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = code.worst(e.exit_code());
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// `kaizen reject`: deletes pending files.
+pub(crate) fn reject(project: &Project, names: &[String]) -> Result<ExitCode, Error> {
+    let files = pending_files(project, names)?;
+    if files.is_empty() {
+        println!("no pending results");
+    }
+    let mut code = ExitCode::Unchanged;
+    for (name, pending) in files {
+        match std::fs::remove_file(&pending) {
+            Ok(()) => println!("{name}: rejected {}", shown(project, &pending)),
+            Err(e) => {
+                let e = Error::io(&pending, "remove the pending file", e);
+                eprintln!("error: {e}");
+                code = code.worst(e.exit_code());
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// `kaizen list`: every jail with its case count, its snapshot and pending results.
+pub(crate) fn list(project: &Project) -> Result<ExitCode, Error> {
+    let mut code = ExitCode::Unchanged;
+    let mut listed = Vec::new();
+    for spec in project.specs(&[])? {
+        let name = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let cases = match project.load(&spec) {
+            Ok(jail) => format!("{} cases", jail.cases().len()),
+            Err(e) => {
+                code = code.worst(e.exit_code());
+                format!("spec error: {}", e.to_string().lines().next().unwrap_or(""))
+            }
+        };
+        println!("{name:<20} {cases:<14} {}", snapshot_state(project, &name));
+        listed.push(name);
+    }
+    for (name, _) in pending_files(project, &[])? {
+        if !listed.contains(&name) {
+            println!(
+                "{name:<20} {:<14} {}",
+                "(no spec)",
+                snapshot_state(project, &name)
+            );
+        }
+    }
+    Ok(code)
+}
+
+fn snapshot_state(project: &Project, name: &str) -> String {
+    let path = project.snapshot(name);
+    let mut state = match snapshot::load(&path) {
+        Ok(Some(loaded)) => format!(
+            "recorded {} cases in {}",
+            loaded.info.cases,
+            shown(project, &path)
+        ),
+        Ok(None) => "not recorded".to_string(),
+        Err(e) => format!(
+            "unreadable snapshot: {}",
+            e.to_string().lines().next().unwrap_or("")
+        ),
+    };
+    if pending_path(&path).exists() {
+        state.push_str(" · pending results (kaizen accept / reject)");
+    }
+    state
+}

@@ -1,0 +1,139 @@
+//! `kaizen record` and `kaizen verify`: run a jail's cases through the library engine.
+
+use std::path::Path;
+
+use super::output::{self, JailResult};
+use super::progress::Progress;
+use super::{Format, Project, shown};
+use crate::cases::{Case, Origin};
+use crate::env::{Environment, UpdateMode};
+use crate::verify::{self, Context, Written};
+use crate::{Error, ExitCode, report};
+
+/// Runs one jail's cases against its snapshot.
+fn characterize(
+    project: &Project,
+    spec: &Path,
+    env: Environment,
+    runs: usize,
+) -> Result<verify::Verdict, Error> {
+    let jail = project.load(spec)?;
+    let cases: Vec<Case<_>> = jail
+        .cases()
+        .into_iter()
+        .enumerate()
+        .map(|(index, input)| Case {
+            input,
+            origin: Origin::Spec { index },
+        })
+        .collect();
+    let name = jail.name().to_string();
+    let progress = Progress::new(&name, cases.len() * runs.max(1), env.ci);
+    let tick = || progress.tick();
+    let ctx = Context {
+        snapshot: project.snapshot(&name),
+        env,
+        source: Some(shown(project, spec)),
+        line: None,
+        sources: vec![format!("spec {} ({})", shown(project, spec), cases.len())],
+        seed: None,
+        jobs: project.jobs,
+        max_shown: 10,
+        record_command: format!("kaizen record {name}"),
+        tick: &tick,
+        runs,
+    };
+    let result = verify::verify(&jail, cases, &ctx);
+    progress.finish();
+    result
+}
+
+fn jail_name(spec: &Path) -> String {
+    spec.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// `kaizen record`: runs every case (`runs` times) and writes the snapshots.
+pub(crate) fn record(project: &Project, names: &[String], runs: usize) -> Result<ExitCode, Error> {
+    let env = Environment::from_process()?;
+    if env.ci && env.mode != UpdateMode::Always {
+        return Err(Error::Config {
+            message: "`kaizen record` writes snapshots, and CI runs never write them".into(),
+            hint: "record locally and commit the snapshots; to record on CI anyway, set KAIZEN_UPDATE=always".into(),
+        });
+    }
+    if runs == 0 {
+        return Err(Error::Config {
+            message: "--runs must be at least 1".into(),
+            hint: "use --runs 2 (the default) to catch nondeterministic output".into(),
+        });
+    }
+    let env = Environment {
+        mode: UpdateMode::Always,
+        ..env
+    };
+    let mut code = ExitCode::Unchanged;
+    for spec in project.specs(names)? {
+        let name = jail_name(&spec);
+        match characterize(project, &spec, env.clone(), runs) {
+            Ok(v) => {
+                let path = shown(project, &v.snapshot);
+                let cases = report::thousands(v.total + v.new);
+                match &v.written {
+                    Written::Recorded(_) => println!("{name}: recorded {cases} cases to {path}"),
+                    Written::Rerecorded(_) => println!(
+                        "{name}: re-recorded {cases} cases to {path} ({} changed, {} new, {} dropped)",
+                        v.changed, v.new, v.dropped
+                    ),
+                    _ => println!("{name}: {cases} cases, unchanged ({path})"),
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = code.worst(e.exit_code());
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// `kaizen verify`: replays every recorded case and reports what changed.
+pub(crate) fn verify(
+    project: &Project,
+    names: &[String],
+    format: Format,
+) -> Result<ExitCode, Error> {
+    let env = Environment::from_process()?;
+    let mut results = Vec::new();
+    for spec in project.specs(names)? {
+        let name = jail_name(&spec);
+        let result = characterize(project, &spec, env.clone(), 1);
+        if format == Format::Human {
+            match &result {
+                Ok(v) if v.passed() && v.written == Written::Nothing => {
+                    println!("{}", report::summary(v))
+                }
+                Ok(v) => print!("{}", report::render(v, project.color)),
+                Err(e) => eprintln!("error: {e}"),
+            }
+        }
+        results.push(JailResult {
+            name,
+            spec: shown(project, &spec),
+            result,
+        });
+    }
+    let code = results.iter().fold(ExitCode::Unchanged, |code, r| {
+        code.worst(match &r.result {
+            Ok(v) => v.exit_code(),
+            Err(e) => e.exit_code(),
+        })
+    });
+    match format {
+        Format::Human => {}
+        Format::Json => println!("{}", output::json(project, &results)),
+        Format::Junit => print!("{}", output::junit(project, &results)),
+    }
+    Ok(code)
+}
