@@ -147,11 +147,11 @@ pub fn verify<J: Jailed>(
     let name = jail.name();
     let prepared = record::prepare(name, cases)?;
     let loaded = snapshot::load(&ctx.snapshot)?;
-    if let Some(loaded) = &loaded {
-        check_owner(name, loaded, ctx)?;
-    }
     let may_write =
         ctx.env.records_missing() || ctx.env.writes_pending() || ctx.env.mode == UpdateMode::Always;
+    if let Some(loaded) = &loaded {
+        check_owner(name, loaded, ctx, may_write)?;
+    }
     let _lock = if may_write {
         Some(Lock::acquire(&ctx.snapshot)?)
     } else {
@@ -387,8 +387,15 @@ fn remove_stale(pending: &std::path::Path) {
     let _ = std::fs::remove_file(pending);
 }
 
-/// Refuses to use a snapshot that belongs to another jail (two jails with one name).
-fn check_owner(name: &str, loaded: &snapshot::Loaded, ctx: &Context<'_>) -> Result<(), Error> {
+/// Refuses to use a snapshot that belongs to another jail (two jails with one name). A
+/// snapshot recorded from another source file is an error only when this run may write
+/// it; verifying another implementation against it (nothing written) is allowed.
+fn check_owner(
+    name: &str,
+    loaded: &snapshot::Loaded,
+    ctx: &Context<'_>,
+    may_write: bool,
+) -> Result<(), Error> {
     if loaded.info.jail != name {
         return Err(Error::snapshot(
             &loaded.path,
@@ -401,6 +408,7 @@ fn check_owner(name: &str, loaded: &snapshot::Loaded, ctx: &Context<'_>) -> Resu
         ));
     }
     if let (Some(recorded_by), Some(this)) = (&loaded.header.source, &ctx.source)
+        && may_write
         && recorded_by != this
     {
         {

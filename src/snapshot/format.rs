@@ -97,6 +97,38 @@ pub fn encode_behaviour<B: Serialize>(behaviour: &B) -> Result<String, String> {
     }
 }
 
+/// Splits `text` into lines the way YAML 1.1 does, each with its line break: `\n`, `\r\n`,
+/// a lone `\r`, NEL (U+0085), LS (U+2028) and PS (U+2029) all end a line. The YAML emitter
+/// writes LS and PS raw inside block scalars, so splitting on `\n` alone would cut a case in
+/// two.
+///
+/// ```
+/// let lines: Vec<&str> = kaizen::snapshot::format::yaml_lines("a\nb\u{2028}c\r\nd").collect();
+/// assert_eq!(lines, ["a\n", "b\u{2028}", "c\r\n", "d"]);
+/// ```
+pub fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = match rest.find(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+            None => rest.len(),
+            Some(at) => {
+                let c = rest[at..].chars().next().unwrap_or('\n');
+                let mut end = at + c.len_utf8();
+                if c == '\r' && rest[end..].starts_with('\n') {
+                    end += 1;
+                }
+                end
+            }
+        };
+        let (line, tail) = rest.split_at(end);
+        rest = tail;
+        Some(line)
+    })
+}
+
 /// One case in a body, as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawCase<'a> {
@@ -137,7 +169,7 @@ impl<'a> Iterator for Cases<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         // Skip blank lines and comments between cases; `[]` is an empty body.
         loop {
-            let first = self.rest.split_inclusive('\n').next()?;
+            let first = yaml_lines(self.rest).next()?;
             let t = first.trim_end();
             if t.is_empty() || t.starts_with('#') || t == "[]" {
                 self.rest = &self.rest[first.len()..];
@@ -159,7 +191,7 @@ impl<'a> Iterator for Cases<'a> {
         let mut len = 0;
         let mut lines = 0;
         let mut behaviour_at = None;
-        for (i, line) in text.split_inclusive('\n').enumerate() {
+        for (i, line) in yaml_lines(text).enumerate() {
             if i > 0 && !line.starts_with(' ') && !line.trim().is_empty() {
                 break;
             }
@@ -261,6 +293,9 @@ mod tests {
             "line one\nline two\n".to_string(),
             "  leading\n\ttab\r\n".to_string(),
             "- not a case\n  returned: 3\n".to_string(),
+            "line\n\u{2028}".to_string(),
+            "x\ny\u{2029}z\u{85}".to_string(),
+            "cr\r".to_string(),
         ];
         let mut body = String::new();
         for input in &inputs {

@@ -37,3 +37,9 @@ pub fn pending(dir: &Path, name: &str) -> PathBuf {
 pub fn bytes(path: &Path) -> Option<Vec<u8>> {
     std::fs::read(path).ok()
 }
+
+/// A jail named `name` made in this file (so tests can make two jails with one name in
+/// two different source files).
+pub fn jail_made_elsewhere(name: &str, dir: &Path) -> kaizen::Jail<u8, u8> {
+    kaizen::Jail::new(name, |x: u8| x).snapshot_dir(dir)
+}

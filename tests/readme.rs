@@ -1,0 +1,74 @@
+//! The README's examples are code that runs, so the docs cannot drift: the quickstart block
+//! is `tests/quickstart.rs` verbatim, and the example report is what kaizen prints for the
+//! slip shown below.
+
+use kaizen::env::{Environment, UpdateMode};
+use kaizen::{Cases, Jail};
+use proptest::prelude::*;
+
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+}
+
+/// The first fenced block after `marker` in the README.
+fn block_after(readme: &str, marker: &str) -> String {
+    let rest = &readme[readme
+        .find(marker)
+        .unwrap_or_else(|| panic!("no {marker} in README"))..];
+    let start = rest.find("```").unwrap();
+    let body = &rest[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+#[test]
+fn the_readme_quickstart_is_the_quickstart_test_verbatim() {
+    let file = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/quickstart.rs"))
+        .unwrap();
+    assert_eq!(block_after(&readme(), "<!-- quickstart -->"), file);
+}
+
+/// The slip: `> 21` where the legacy code says `> 20`.
+fn slipped_shipping_cost(weight_kg: u32, express: bool, country: &str) -> u32 {
+    let mut cost = if country == "DE" { 499 } else { 1299 };
+    if weight_kg > 21 {
+        cost += (weight_kg - 20) * 150;
+    }
+    if express {
+        cost = cost * 2 - 1;
+    }
+    cost
+}
+
+#[test]
+fn the_readme_report_is_what_kaizen_prints_for_an_off_by_one() {
+    let jail = Jail::new(
+        "shipping_cost",
+        |(kg, express, country): (u32, bool, String)| slipped_shipping_cost(kg, express, &country),
+    );
+    let cases = Cases::new()
+        .combinations((
+            vec![0, 1, 20, 21, 100],
+            vec![false, true],
+            vec!["DE".to_string(), "FR".into()],
+        ))
+        .proptest((0u32..500, any::<bool>(), "DE|FR|US|[A-Z]{2}"), 200);
+    let env = Environment {
+        mode: UpdateMode::No,
+        ci: false,
+        force_pass: false,
+    };
+    let verdict = jail.run_with(&cases, env).unwrap();
+    let report = kaizen::report::render(&verdict, false);
+    let shown = block_after(&readme(), "<!-- report -->");
+    let first_case: String = report
+        .split("\n\ncase ")
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n\ncase ");
+    assert_eq!(
+        shown.trim_end(),
+        format!("{}\n…", first_case.trim_end()),
+        "README report drifted; actual:\n{report}"
+    );
+}
