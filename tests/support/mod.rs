@@ -30,6 +30,11 @@ pub fn child_role() -> Option<(String, PathBuf)> {
 /// This test binary, started again to run only `test`, as `role` working in `dir`, with
 /// kaizen's environment variables removed. Its stdout and stderr are piped.
 pub fn spawn_child(test: &str, role: &str, dir: &Path) -> Child {
+    spawn_child_with(test, role, dir, &[])
+}
+
+/// Like [`spawn_child`], with `vars` set in the child's environment.
+pub fn spawn_child_with(test: &str, role: &str, dir: &Path, vars: &[(&str, &str)]) -> Child {
     let mut cmd = Command::new(std::env::current_exe().expect("the test binary"));
     cmd.args(["--exact", test, "--nocapture", "--test-threads=1"])
         .env(CHILD, format!("{role}:{}", dir.display()))
@@ -39,6 +44,7 @@ pub fn spawn_child(test: &str, role: &str, dir: &Path) -> Child {
     for var in HERMETIC_STRIP {
         cmd.env_remove(var);
     }
+    cmd.envs(vars.iter().copied());
     cmd.spawn().expect("re-executing the test binary")
 }
 
