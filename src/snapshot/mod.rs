@@ -259,14 +259,6 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
             "resolve the conflict: take one side with `git checkout --ours FILE` or `--theirs`, then re-run to see which cases differ (or delete the file and record again)",
         ));
     }
-    if !text.ends_with('\n') {
-        return Err(Error::snapshot(
-            path,
-            Some(text.matches('\n').count() + 1),
-            "the file ends in the middle of this line: it was truncated",
-            HINT_CORRUPT,
-        ));
-    }
     let Some(after_open) = text.strip_prefix("---\n") else {
         return Err(Error::snapshot(
             path,
@@ -275,6 +267,14 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
             HINT_CORRUPT,
         ));
     };
+    if !text.ends_with('\n') {
+        return Err(Error::snapshot(
+            path,
+            Some(text.matches('\n').count() + 1),
+            "the file ends in the middle of this line: it was truncated",
+            HINT_CORRUPT,
+        ));
+    }
     let Some(close) = find_line(after_open, "---") else {
         return Err(Error::snapshot(
             path,
