@@ -80,20 +80,42 @@ where
     }
 }
 
-/// A jail name becomes a file name: it must not leave the snapshot directory.
+/// A jail name becomes a file name: it must not leave the snapshot directory, and the file
+/// must be portable (a snapshot recorded on Linux is checked out on Windows too).
 pub(crate) fn check_name(name: &str) -> Result<(), Error> {
-    let bad = name.is_empty()
-        || name == "."
-        || name == ".."
-        || name.contains(['/', '\\', '\0'])
-        || name.starts_with('.');
-    if bad {
-        return Err(Error::Config {
-            message: format!("{name:?} cannot be a jail name: it must be a plain file name"),
-            hint: "use letters, digits, `_` and `-` (no `/`, `\\`, leading `.` or `..`)".into(),
-        });
+    const LONGEST: usize = 200;
+    let problem = if name.is_empty() {
+        Some("it is empty".to_string())
+    } else if name == "." || name == ".." || name.starts_with('.') {
+        Some("it starts with `.` (a hidden file, or a step out of the snapshot directory)".into())
+    } else if let Some(c) = name.chars().find(|c| matches!(c, '/' | '\\' | ':')) {
+        Some(format!(
+            "it contains {c:?}, which would make it a path instead of a file name"
+        ))
+    } else if let Some(c) = name
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '*' | '?' | '"' | '<' | '>' | '|'))
+    {
+        Some(format!(
+            "it contains {c:?}, which is not allowed in file names on every system"
+        ))
+    } else if name.ends_with([' ', '.']) {
+        Some("it ends with a space or `.`, which Windows drops from file names".into())
+    } else if name.len() > LONGEST {
+        Some(format!(
+            "it is {} bytes long, more than {LONGEST}",
+            name.len()
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(Error::Config {
+            message: format!("{name:?} cannot be a jail name: {problem}"),
+            hint: "name the jail with letters, digits, `_` and `-`; the name becomes the file snapshots/NAME.snap".into(),
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 type Registry = Mutex<HashMap<PathBuf, &'static Location<'static>>>;

@@ -34,9 +34,21 @@ pub const INSTA_UPDATE: &str = "INSTA_UPDATE";
 /// `INSTA_FORCE_PASS`: set by `cargo insta test`; failures still write pending files but pass.
 pub const INSTA_FORCE_PASS: &str = "INSTA_FORCE_PASS";
 
+/// `KAIZEN_MAX_SNAPSHOT_SIZE`: the largest snapshot file kaizen reads, in bytes or with a
+/// binary suffix (`512M`, `2G`, `64k`). Default: [`DEFAULT_MAX_SNAPSHOT_SIZE`]. A bigger file is
+/// refused before it is read, so a huge or wrong file never exhausts memory.
+pub const MAX_SNAPSHOT_SIZE: &str = "KAIZEN_MAX_SNAPSHOT_SIZE";
+/// The default of [`MAX_SNAPSHOT_SIZE`]: 256 MiB, far above any snapshot a test suite would
+/// commit (Git hosts refuse files above 100 MB) and small enough to load safely.
+pub const DEFAULT_MAX_SNAPSHOT_SIZE: u64 = 256 * 1024 * 1024;
+/// `KAIZEN_FUZZ_CASES`: how many inputs kaizen's own robustness property tests try
+/// (default 2,000 in `cargo test`); set it high for a long fuzzing run.
+pub const FUZZ_CASES: &str = "KAIZEN_FUZZ_CASES";
+
 /// Variables a hermetic test of kaizen must remove from a child's environment.
 pub const HERMETIC_STRIP: &[&str] = &[
     UPDATE,
+    MAX_SNAPSHOT_SIZE,
     CI,
     NO_COLOR,
     CLICOLOR_FORCE,
@@ -188,6 +200,57 @@ impl Environment {
             UpdateMode::Always | UpdateMode::No => false,
         }
     }
+}
+
+/// The snapshot size limit: [`MAX_SNAPSHOT_SIZE`] read through `get`, else the default.
+///
+/// ```
+/// use kaizen::env::{max_snapshot_size, DEFAULT_MAX_SNAPSHOT_SIZE};
+/// assert_eq!(max_snapshot_size(|_| None).unwrap(), DEFAULT_MAX_SNAPSHOT_SIZE);
+/// assert_eq!(max_snapshot_size(|_| Some("2G".into())).unwrap(), 2 << 30);
+/// assert!(max_snapshot_size(|_| Some("lots".into())).is_err());
+/// ```
+pub fn max_snapshot_size(get: impl Fn(&str) -> Option<String>) -> Result<u64, crate::Error> {
+    match get(MAX_SNAPSHOT_SIZE) {
+        None => Ok(DEFAULT_MAX_SNAPSHOT_SIZE),
+        Some(v) => parse_size(&v).ok_or_else(|| crate::Error::Config {
+            message: format!("{MAX_SNAPSHOT_SIZE}={v:?} is not a size"),
+            hint: format!(
+                "set {MAX_SNAPSHOT_SIZE} to a number of bytes, optionally with k, M or G (binary units), e.g. 512M"
+            ),
+        }),
+    }
+}
+
+/// Parses a size: bytes, or a number with a binary suffix `k`, `M`, `G`, `T` (`KiB`, `MB`, …
+/// are read the same way). `None` for anything else, zero, or an overflow.
+///
+/// ```
+/// use kaizen::env::parse_size;
+/// assert_eq!(parse_size("4096"), Some(4096));
+/// assert_eq!(parse_size("512M"), Some(512 << 20));
+/// assert_eq!(parse_size("1 GiB"), Some(1 << 30));
+/// assert_eq!(parse_size("0"), None);
+/// assert_eq!(parse_size("-1"), None);
+/// ```
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let number: u64 = digits.parse().ok()?;
+    let unit = unit.trim().to_ascii_lowercase();
+    let unit = unit.strip_suffix('b').unwrap_or(&unit);
+    let unit = unit.strip_suffix('i').unwrap_or(unit);
+    let shift = match unit {
+        "" => 0,
+        "k" => 10,
+        "m" => 20,
+        "g" => 30,
+        "t" => 40,
+        _ => return None,
+    };
+    let size = number.checked_mul(1u64 << shift)?;
+    (size > 0).then_some(size)
 }
 
 /// insta's own spellings that mean the same as ours.

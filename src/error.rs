@@ -179,7 +179,7 @@ impl fmt::Display for Error {
             ),
             Error::Locked { path, holder } => write!(
                 f,
-                "{}: another kaizen run is recording this jail ({holder})\n  hint: wait for it to finish; if no run is active, delete the lock file",
+                "{}: another kaizen run is recording this jail ({holder})\n  hint: wait for it to finish and run again (the lock is held only while a run records; the system releases it when that run ends, even if it crashed)",
                 path.display()
             ),
             Error::Io {

@@ -145,18 +145,20 @@ pub fn verify<J: Jailed>(
     ctx: &Context<'_>,
 ) -> Result<Verdict, Error> {
     let name = jail.name();
+    crate::check::check_name(name)?;
     let prepared = record::prepare(name, cases)?;
-    let loaded = snapshot::load(&ctx.snapshot)?;
     let may_write =
         ctx.env.records_missing() || ctx.env.writes_pending() || ctx.env.mode == UpdateMode::Always;
-    if let Some(loaded) = &loaded {
-        check_owner(name, loaded, ctx, may_write)?;
-    }
+    // Lock before reading: what is written must be based on the file as it is under the lock.
     let _lock = if may_write {
         Some(Lock::acquire(&ctx.snapshot)?)
     } else {
         None
     };
+    let loaded = snapshot::load(&ctx.snapshot)?;
+    if let Some(loaded) = &loaded {
+        check_owner(name, loaded, ctx, may_write)?;
+    }
 
     let recorded = match &loaded {
         Some(l) => l.cases()?,
@@ -191,7 +193,7 @@ pub fn verify<J: Jailed>(
                             n + 1,
                             jail.input_type()
                         ),
-                        "if the input type changed on purpose, re-record with KAIZEN_UPDATE=always; otherwise restore the file from version control",
+                        "if the input type changed on purpose, delete the file and record again (KAIZEN_UPDATE=always refuses a file it cannot read too); otherwise restore it from version control",
                     )
                 })?;
                 decoded.push(input);

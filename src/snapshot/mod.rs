@@ -33,8 +33,9 @@ pub mod format;
 pub mod lock;
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -100,7 +101,8 @@ pub struct Loaded {
 impl Loaded {
     /// The cases of the body, checked against the header's case count.
     pub fn cases(&self) -> Result<Vec<format::RawCase<'_>>, Error> {
-        let mut out = Vec::with_capacity(self.info.cases);
+        // The count comes from the file: trust it only as far as the body can hold cases.
+        let mut out = Vec::with_capacity(self.info.cases.min(self.body.len() / 16));
         for case in format::cases(&self.body, self.body_line) {
             out.push(
                 case.map_err(|e| {
@@ -140,16 +142,95 @@ pub fn pending_path(snapshot: &Path) -> PathBuf {
 }
 
 /// Reads a snapshot file. `Ok(None)` when there is none.
+///
+/// A file larger than the limit in [`KAIZEN_MAX_SNAPSHOT_SIZE`](crate::env::MAX_SNAPSHOT_SIZE)
+/// (default [`DEFAULT_MAX_SNAPSHOT_SIZE`](crate::env::DEFAULT_MAX_SNAPSHOT_SIZE)) is refused
+/// before it is read. See [`load_with_limit`].
 pub fn load(path: &Path) -> Result<Option<Loaded>, Error> {
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
+    let limit = crate::env::max_snapshot_size(|name| std::env::var(name).ok())?;
+    load_with_limit(path, limit)
+}
+
+/// Reads a snapshot file of at most `limit` bytes. `Ok(None)` when there is none.
+///
+/// The size is checked before anything is read, and the read itself stops after `limit`
+/// bytes, so neither a huge file nor one that grows while it is read can exhaust memory.
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("big.snap");
+/// std::fs::File::create(&path).unwrap().set_len(10_000).unwrap();
+/// let err = kaizen::snapshot::load_with_limit(&path, 4096).unwrap_err().to_string();
+/// assert!(err.contains("10000 bytes") && err.contains("KAIZEN_MAX_SNAPSHOT_SIZE"), "{err}");
+/// ```
+pub fn load_with_limit(path: &Path, limit: u64) -> Result<Option<Loaded>, Error> {
+    let file = match fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(path, "read the snapshot", e)),
     };
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::io(path, "read the snapshot", e))?;
+    if !meta.is_file() {
+        return Err(Error::snapshot(
+            path,
+            None,
+            "this is not a regular file (a directory or a device?)",
+            "remove whatever is at this path so kaizen can record the snapshot there",
+        ));
+    }
+    if meta.len() > limit {
+        return Err(too_large(path, meta.len(), limit));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, "read the snapshot", e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(path, bytes.len() as u64, limit));
+    }
     parse(path, bytes).map(Some)
 }
 
+fn too_large(path: &Path, size: u64, limit: u64) -> Error {
+    let var = crate::env::MAX_SNAPSHOT_SIZE;
+    Error::snapshot(
+        path,
+        None,
+        format!(
+            "the file is {size} bytes ({}), more than the {} limit for a snapshot",
+            show_size(size),
+            show_size(limit)
+        ),
+        format!(
+            "a snapshot this big was almost certainly not written by kaizen: check the file and restore it from version control; if it is real, raise the limit with {var} (e.g. {var}=2G) or split the jail's cases"
+        ),
+    )
+}
+
+/// `1.5 GiB`, `256 MiB`, `12 KiB`, `900 bytes`.
+fn show_size(bytes: u64) -> String {
+    const UNITS: [(&str, u32); 4] = [("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)];
+    for (unit, shift) in UNITS {
+        if bytes >= 1 << shift {
+            let value = bytes as f64 / (1u64 << shift) as f64;
+            return if bytes.is_multiple_of(1 << shift) {
+                format!("{value:.0} {unit}")
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
 /// Parses the bytes of a snapshot file read from `path`.
+///
+/// Never panics, whatever the bytes: anything that is not a complete kaizen snapshot is an
+/// [`Error::Snapshot`] naming the file and, where there is one, the line. Windows line
+/// endings and a UTF-8 byte order mark (added by editors or `git config core.autocrlf`) are
+/// read as if they were not there.
 pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
     if bytes.is_empty() {
         return Err(Error::snapshot(
@@ -169,6 +250,7 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
             HINT_CORRUPT,
         )
     })?;
+    let text = normalize(text);
     if let Some(line) = conflict_marker_line(&text) {
         return Err(Error::snapshot(
             path,
@@ -185,6 +267,14 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
             HINT_CORRUPT,
         ));
     };
+    if !text.ends_with('\n') {
+        return Err(Error::snapshot(
+            path,
+            Some(text.matches('\n').count() + 1),
+            "the file ends in the middle of this line: it was truncated",
+            HINT_CORRUPT,
+        ));
+    }
     let Some(close) = find_line(after_open, "---") else {
         return Err(Error::snapshot(
             path,
@@ -211,16 +301,29 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
             "if it is an ordinary insta snapshot, give the jail another name; otherwise restore it from version control",
         ));
     };
-    if info.kaizen > FORMAT_VERSION {
-        return Err(Error::snapshot(
-            path,
-            None,
-            format!(
-                "the snapshot uses format version {}, this kaizen reads version {FORMAT_VERSION}",
-                info.kaizen
-            ),
-            "upgrade kaizen to the version that recorded it",
-        ));
+    if info.kaizen != FORMAT_VERSION {
+        let (message, hint) = if info.kaizen > FORMAT_VERSION {
+            (
+                format!(
+                    "the snapshot uses format version {}, this kaizen reads version {FORMAT_VERSION}",
+                    info.kaizen
+                ),
+                "upgrade kaizen to the version that recorded it",
+            )
+        } else {
+            (
+                format!(
+                    "the snapshot says format version {}, which no kaizen ever wrote (this one writes version {FORMAT_VERSION})",
+                    info.kaizen
+                ),
+                HINT_CORRUPT,
+            )
+        };
+        let line = header_text
+            .lines()
+            .position(|l| l.trim_start().starts_with("kaizen:"))
+            .map(|i| i + 2);
+        return Err(Error::snapshot(path, line, message, hint));
     }
     let header_lines = header_text.matches('\n').count();
     let body_start = 4 + close;
@@ -234,6 +337,18 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
         body,
         body_line,
     })
+}
+
+/// Drops a UTF-8 byte order mark and turns `\r\n` into `\n`. kaizen never writes either (a
+/// carriage return inside a value is always escaped), so both come from editors or git.
+fn normalize(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    if text.contains("\r\n") {
+        text = text.replace("\r\n", "\n");
+    }
+    text
 }
 
 /// Byte offset in `text` of the first line equal to `wanted`.
@@ -274,33 +389,61 @@ pub fn render(header: &Header, body: &str) -> String {
     out
 }
 
-/// Writes `contents` to `path` atomically: a temporary file beside it, fsync, rename.
+/// Writes `contents` to `path` atomically: a temporary file beside it, fsync, rename, fsync
+/// of the directory. A crash at any moment leaves either the old file or the complete new
+/// one at `path`; a failed write removes its temporary file.
+///
+/// The temporary file is `.NAME.tmp-PID-N` (hidden, never named like a snapshot), created
+/// with `O_EXCL` so it never writes through a file or link that is already there. Leftovers
+/// of a killed writer are removed by the next [`lock::Lock::acquire`] of the snapshot.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the snapshot directory", e))?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let Some(file_name) = path.file_name() else {
+        return Err(Error::io(
+            path,
+            "write the snapshot",
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the path has no file name",
+            ),
+        ));
+    };
+    let tmp = dir.join(format!(
+        "{}{}-{}",
+        tmp_prefix(file_name),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         f.write_all(contents)?;
         f.sync_all()?;
         drop(f);
-        fs::rename(&tmp, path)?;
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        fs::rename(&tmp, path)
     })();
-    result.map_err(|e| {
+    if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        Error::io(path, "write the snapshot", e)
-    })
+        return Err(Error::io(path, "write the snapshot", e));
+    }
+    // Make the rename itself durable. Not every platform can open a directory; the file's
+    // contents are already on disk either way.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The start of the temporary file names [`write_atomic`] uses for a file: `.NAME.tmp-`.
+pub(crate) fn tmp_prefix(file_name: &std::ffi::OsStr) -> String {
+    format!(".{}.tmp-", file_name.to_string_lossy())
 }
 
 #[cfg(test)]
