@@ -79,7 +79,8 @@ pub(crate) fn record(project: &Project, names: &[String], runs: usize) -> Result
         match characterize(project, &spec, env.clone(), runs) {
             Ok(v) => {
                 let path = shown(project, &v.snapshot);
-                let cases = count_cases(v.total + v.new);
+                // What the snapshot holds now: dropped inputs are not re-recorded.
+                let cases = count_cases(v.total - v.dropped + v.new);
                 match &v.written {
                     Written::Recorded(_) => println!("{name}: recorded {cases} to {path}"),
                     Written::Rerecorded(_) => println!(

@@ -244,3 +244,27 @@ fn one_and_two_jobs_give_byte_identical_reports_and_snapshots() {
         );
     }
 }
+
+#[test]
+fn junit_report_counts_new_inputs_as_one_failure() {
+    let project = Project::new("greet");
+    project.kaizen(["record", "greet"]).run().code(0);
+    let spec = project.read("jail/greet.yaml");
+    project.write("jail/greet.yaml", format!("{spec}  - args: [again]\n"));
+    let out = project
+        .kaizen(["verify", "greet", "--format", "junit"])
+        .ci()
+        .run();
+    out.code(1);
+    let root = xml::parse(out.stdout()).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let suite = root.all("testsuite").next().unwrap();
+    assert_eq!(
+        (suite.attr("tests"), suite.attr("failures")),
+        (Some("2"), Some("1"))
+    );
+    let new = suite.all("testcase").next().unwrap();
+    assert_eq!(new.attr("name"), Some("new inputs"));
+    let failure = new.all("failure").next().unwrap();
+    assert_eq!(failure.attr("message"), Some("1 input not yet recorded"));
+    assert_eq!(failure.text, "record them with `kaizen record greet`");
+}

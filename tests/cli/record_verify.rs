@@ -208,3 +208,86 @@ fn record_again_after_a_change_rerecords_and_says_what_changed() {
             .contains("hello, Kaizen")
     );
 }
+
+#[test]
+fn a_case_added_to_the_spec_fails_verify_until_it_is_recorded() {
+    let project = recorded();
+    let spec = project.read("jail/greet.yaml");
+    project.write("jail/greet.yaml", format!("{spec}  - args: [again]\n"));
+    project
+        .kaizen(["verify", "greet"])
+        .run()
+        .code(1)
+        .stdout_is(
+            "greet: 2 cases — all same, 1 new, not yet recorded
+
+new input (spec case #2), not yet recorded
+  input:
+    args:
+    - again
+  now:
+    exit: 0
+    stdout: |
+      hello, again
+      lines: 0
+    stderr: |
+      done
+
+wrote snapshots/greet.snap.new — review it with `cargo insta review` (or `kaizen accept greet`), or re-record with `kaizen record greet`
+",
+        );
+    project.kaizen(["record", "greet"]).run().code(0).stdout_is(
+        "greet: re-recorded 3 cases to snapshots/greet.snap (0 changed, 1 new, 0 dropped)\n",
+    );
+    assert_eq!(project.files("snapshots"), ["count.snap", "greet.snap"]);
+    project
+        .kaizen(["verify", "greet"])
+        .run()
+        .code(0)
+        .stdout_is("greet: 3 cases — all same\n");
+}
+
+#[test]
+fn a_case_removed_from_the_spec_is_still_verified_until_recording_drops_it() {
+    let project = recorded();
+    project.edit("jail/greet.yaml", "  - args: [world]\n", "");
+    project
+        .kaizen(["verify", "greet"])
+        .run()
+        .code(0)
+        .stdout_is("greet: 2 cases — all same, 1 recorded only (no source makes them any more)\n");
+    project.kaizen(["record", "greet"]).run().code(0).stdout_is(
+        "greet: re-recorded 1 case to snapshots/greet.snap (0 changed, 0 new, 1 dropped)\n",
+    );
+    assert!(!project.read("snapshots/greet.snap").contains("world"));
+    project
+        .kaizen(["verify", "greet"])
+        .run()
+        .code(0)
+        .stdout_is("greet: 1 case — all same\n");
+}
+
+#[test]
+fn accepting_a_corrupt_pending_file_exits_2_and_changes_nothing() {
+    let project = recorded();
+    let snapshot = project.bytes("snapshots/greet.snap");
+    project.write("snapshots/greet.snap.new", "junk\n");
+    project
+        .kaizen(["accept"])
+        .run()
+        .code(2)
+        .stdout_is("")
+        .stderr_has("snapshots/greet.snap.new:1: the file does not start with a `---` header line");
+    assert_eq!(project.bytes("snapshots/greet.snap"), snapshot);
+    assert_eq!(project.read("snapshots/greet.snap.new"), "junk\n");
+}
+
+#[test]
+fn a_clean_local_verify_removes_a_stale_pending_file_but_a_ci_run_does_not() {
+    let project = recorded();
+    project.write("snapshots/greet.snap.new", "stale\n");
+    project.kaizen(["verify", "greet"]).ci().run().code(0);
+    assert_eq!(project.read("snapshots/greet.snap.new"), "stale\n");
+    project.kaizen(["verify", "greet"]).run().code(0);
+    assert_eq!(project.files("snapshots"), ["count.snap", "greet.snap"]);
+}
