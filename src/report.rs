@@ -301,11 +301,20 @@ fn footer(v: &Verdict) -> String {
             v.record_command
         ),
         Written::Nothing if v.passed() => String::new(),
-        Written::Nothing if v.ci => {
-            "CI run: nothing was written; reproduce locally with `cargo test` to get a pending file"
-                .into()
-        }
+        Written::Nothing if v.ci => format!(
+            "CI run: nothing was written; reproduce locally with `{}` to get a pending file",
+            reproduce_command(v)
+        ),
         Written::Nothing => format!("KAIZEN_UPDATE={}: nothing was written", v.mode),
+    }
+}
+
+/// The local command that replays the cases: `kaizen verify NAME` for the command line
+/// (whose record command is `kaizen record NAME`), else `cargo test`.
+fn reproduce_command(v: &Verdict) -> String {
+    match v.record_command.strip_prefix("kaizen record ") {
+        Some(jail) => format!("kaizen verify {jail}"),
+        None => "cargo test".to_string(),
     }
 }
 

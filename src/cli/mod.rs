@@ -31,7 +31,8 @@ pub struct Cli {
     /// Cases run at once (default: the number of cores).
     #[arg(short = 'j', long, global = true, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Colour in reports: auto (on a terminal, unless NO_COLOR), always or never.
+    /// Colour in reports: auto (on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it),
+    /// always or never (both win over the variables).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// What to do.
@@ -42,11 +43,11 @@ pub struct Cli {
 /// When to colour the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless `NO_COLOR` is set.
+    /// On a terminal, unless `NO_COLOR` is set; off a terminal when `CLICOLOR_FORCE` is.
     Auto,
-    /// Always.
+    /// Always, whatever `NO_COLOR` says.
     Always,
-    /// Never.
+    /// Never, whatever `CLICOLOR_FORCE` says.
     Never,
 }
 
@@ -147,9 +148,8 @@ impl Project {
             .max(1);
         let root = std::path::absolute(&cli.root).unwrap_or_else(|_| cli.root.clone());
         let color = match cli.color {
-            ColorChoice::Always => {
-                std::env::var_os(crate::env::NO_COLOR).is_none_or(|v| v.is_empty())
-            }
+            // An explicit flag wins over NO_COLOR and CLICOLOR_FORCE (https://no-color.org).
+            ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => crate::report::use_color(std::io::stdout().is_terminal()),
         };
@@ -223,6 +223,12 @@ fn is_spec(path: &Path) -> bool {
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml")
         )
+}
+
+/// `1 case`, `1,012 cases`.
+pub(crate) fn cases(n: usize) -> String {
+    let noun = if n == 1 { "case" } else { "cases" };
+    format!("{} {noun}", crate::report::thousands(n))
 }
 
 /// The path as shown to people: relative to the project root when below it.

@@ -198,8 +198,12 @@ pub(crate) fn junit(project: &Project, results: &[JailResult]) -> String {
                     failures += 1;
                     let _ = writeln!(
                         cases,
-                        "    <testcase classname=\"{class}\" name=\"new inputs\">\n      <failure message=\"{} inputs not yet recorded\" type=\"not recorded\">record them with `kaizen record {}`</failure>\n    </testcase>",
-                        v.new,
+                        "    <testcase classname=\"{class}\" name=\"new inputs\">\n      <failure message=\"{} not yet recorded\" type=\"not recorded\">record them with `kaizen record {}`</failure>\n    </testcase>",
+                        if v.new == 1 {
+                            "1 input".to_string()
+                        } else {
+                            format!("{} inputs", report::thousands(v.new))
+                        },
                         xml(&r.name)
                     );
                 }

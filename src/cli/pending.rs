@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Project, shown};
+use super::{Project, cases, shown};
 use crate::snapshot::{self, pending_path};
 use crate::{Error, ExitCode};
 
@@ -43,6 +43,9 @@ pub(crate) fn accept(project: &Project, names: &[String]) -> Result<ExitCode, Er
     let mut code = ExitCode::Unchanged;
     for (name, pending) in files {
         let result = (|| {
+            if !pending.exists() {
+                return Err(nothing_pending(project, &name, &pending));
+            }
             let bytes = std::fs::read(&pending)
                 .map_err(|e| Error::io(&pending, "read the pending file", e))?;
             snapshot::parse(&pending, bytes)?.cases()?;
@@ -62,6 +65,17 @@ pub(crate) fn accept(project: &Project, names: &[String]) -> Result<ExitCode, Er
     Ok(code)
 }
 
+/// The error for a named jail without a pending file.
+fn nothing_pending(project: &Project, name: &str, pending: &std::path::Path) -> Error {
+    Error::Config {
+        message: format!(
+            "no pending results for `{name}`: {} does not exist",
+            shown(project, pending)
+        ),
+        hint: "`kaizen verify` writes pending results; `kaizen list` shows them".into(),
+    }
+}
+
 /// `kaizen reject`: deletes pending files.
 pub(crate) fn reject(project: &Project, names: &[String]) -> Result<ExitCode, Error> {
     let files = pending_files(project, names)?;
@@ -73,7 +87,11 @@ pub(crate) fn reject(project: &Project, names: &[String]) -> Result<ExitCode, Er
         match std::fs::remove_file(&pending) {
             Ok(()) => println!("{name}: rejected {}", shown(project, &pending)),
             Err(e) => {
-                let e = Error::io(&pending, "remove the pending file", e);
+                let e = if e.kind() == std::io::ErrorKind::NotFound {
+                    nothing_pending(project, &name, &pending)
+                } else {
+                    Error::io(&pending, "remove the pending file", e)
+                };
                 eprintln!("error: {e}");
                 code = code.worst(e.exit_code());
             }
@@ -92,7 +110,7 @@ pub(crate) fn list(project: &Project) -> Result<ExitCode, Error> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let cases = match project.load(&spec) {
-            Ok(jail) => format!("{} cases", jail.cases().len()),
+            Ok(jail) => cases(jail.cases().len()),
             Err(e) => {
                 code = code.worst(e.exit_code());
                 format!("spec error: {}", e.to_string().lines().next().unwrap_or(""))
@@ -117,8 +135,8 @@ fn snapshot_state(project: &Project, name: &str) -> String {
     let path = project.snapshot(name);
     let mut state = match snapshot::load(&path) {
         Ok(Some(loaded)) => format!(
-            "recorded {} cases in {}",
-            loaded.info.cases,
+            "recorded {} in {}",
+            cases(loaded.info.cases),
             shown(project, &path)
         ),
         Ok(None) => "not recorded".to_string(),

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::output::{self, JailResult};
 use super::progress::Progress;
-use super::{Format, Project, shown};
+use super::{Format, Project, cases as count_cases, shown};
 use crate::cases::{Case, Origin};
 use crate::env::{Environment, UpdateMode};
 use crate::verify::{self, Context, Written};
@@ -79,14 +79,15 @@ pub(crate) fn record(project: &Project, names: &[String], runs: usize) -> Result
         match characterize(project, &spec, env.clone(), runs) {
             Ok(v) => {
                 let path = shown(project, &v.snapshot);
-                let cases = report::thousands(v.total + v.new);
+                // What the snapshot holds now: dropped inputs are not re-recorded.
+                let cases = count_cases(v.total - v.dropped + v.new);
                 match &v.written {
-                    Written::Recorded(_) => println!("{name}: recorded {cases} cases to {path}"),
+                    Written::Recorded(_) => println!("{name}: recorded {cases} to {path}"),
                     Written::Rerecorded(_) => println!(
-                        "{name}: re-recorded {cases} cases to {path} ({} changed, {} new, {} dropped)",
+                        "{name}: re-recorded {cases} to {path} ({} changed, {} new, {} dropped)",
                         v.changed, v.new, v.dropped
                     ),
-                    _ => println!("{name}: {cases} cases, unchanged ({path})"),
+                    _ => println!("{name}: {cases}, unchanged ({path})"),
                 }
             }
             Err(e) => {
@@ -111,7 +112,11 @@ pub(crate) fn verify(
         let result = characterize(project, &spec, env.clone(), 1);
         if format == Format::Human {
             match &result {
-                Ok(v) if v.passed() && v.written == Written::Nothing => {
+                // A missing snapshot, just recorded: its cases are not news.
+                Ok(v)
+                    if v.passed()
+                        && matches!(v.written, Written::Nothing | Written::Recorded(_)) =>
+                {
                     println!("{}", report::summary(v))
                 }
                 Ok(v) => print!("{}", report::render(v, project.color)),

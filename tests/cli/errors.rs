@@ -1,0 +1,140 @@
+//! Bad specs, corrupt snapshots, missing jails: exit 2 with a message that names the
+//! file, and nothing written.
+
+use crate::harness::Project;
+
+/// Bad specs and the exact first line of the error each one gives.
+const BAD_SPECS: &[(&str, &str)] = &[
+    (
+        "command: [sh]\ntimeout: 10 parsecs\ncases: []\n",
+        r#"error: jail/bad.yaml:2: field "timeout": "10 parsecs" is not a duration; write e.g. "500ms", "10s" or "2m""#,
+    ),
+    (
+        "command: [sh]\ncases:\n  - args: [a]\n    stdn: x\n",
+        r#"error: jail/bad.yaml:4: field "cases[0].stdn": unknown field `stdn`, expected one of `args`, `stdin`, `stdin_file`, `env`, `files`; remove it or fix its spelling"#,
+    ),
+    (
+        "command: [sh]\ncases:\n  - args: []\n  - args: {a: 1}\n",
+        r#"error: jail/bad.yaml:4: field "cases[1].args": invalid type: map, expected a sequence; write the value in the form the message expects"#,
+    ),
+    (
+        "command: [sh]\nscrub:\n  - regex: '(['\n    replace: x\ncases:\n  - args: []\n",
+        r#"error: jail/bad.yaml:3: field "scrub[0].regex": '([' is not a valid regex (error: unclosed character class); fix the pattern; in YAML single quotes a backslash needs no doubling"#,
+    ),
+    (
+        "timeout: 1s\ncases:\n  - args: []\n",
+        r#"error: jail/bad.yaml:1: missing field `command`; add e.g. `command: [python3, "{jail}/program.py"]`"#,
+    ),
+];
+
+#[test]
+fn a_bad_spec_exits_2_naming_the_file_the_line_and_the_field() {
+    let project = Project::new("greet");
+    for (spec, message) in BAD_SPECS {
+        project.write("jail/bad.yaml", spec);
+        for command in ["record", "verify"] {
+            let out = project.kaizen([command, "bad"]).run();
+            out.code(2).stdout_is("");
+            assert_eq!(
+                out.stderr().lines().next(),
+                Some(*message),
+                "{out}\nspec:\n{spec}"
+            );
+        }
+        assert_eq!(project.files("snapshots"), Vec::<String>::new(), "{spec}");
+    }
+}
+
+#[test]
+fn a_bad_spec_fails_the_run_but_the_other_jails_still_run() {
+    let project = Project::new("greet");
+    project.write("jail/bad.yaml", BAD_SPECS[0].0);
+    project
+        .kaizen(["record"])
+        .run()
+        .code(2)
+        .stdout_is(
+            "count: recorded 3 cases to snapshots/count.snap\n\
+             greet: recorded 2 cases to snapshots/greet.snap\n",
+        )
+        .stderr_has("jail/bad.yaml:2: field \"timeout\"");
+    project
+        .kaizen(["verify"])
+        .run()
+        .code(2)
+        .stdout_is("count: 3 cases — all same\ngreet: 2 cases — all same\n")
+        .stderr_has("jail/bad.yaml:2: field \"timeout\"");
+    assert_eq!(project.files("snapshots"), ["count.snap", "greet.snap"]);
+}
+
+#[test]
+fn a_corrupt_snapshot_exits_2_names_the_file_and_is_left_untouched() {
+    let project = Project::new("greet");
+    project.kaizen(["record", "greet"]).run().code(0);
+    let good = project.read("snapshots/greet.snap");
+    let garbage_line = good.lines().count() + 1;
+    let corruptions = [
+        (
+            format!("{good}garbage\n"),
+            format!("snapshots/greet.snap:{garbage_line}: expected a case starting with `- input:`"),
+        ),
+        (String::new(), "snapshots/greet.snap: the file is empty".into()),
+        (
+            good.replacen("kaizen: 1\n", "kaizen: 99\n", 1),
+            "snapshots/greet.snap: the snapshot uses format version 99, this kaizen reads version 1"
+                .into(),
+        ),
+    ];
+    for (text, message) in corruptions {
+        project.write("snapshots/greet.snap", &text);
+        for command in ["verify", "record"] {
+            let out = project.kaizen([command, "greet"]).run();
+            out.code(2)
+                .stdout_is("")
+                .stderr_has(&message)
+                .stderr_has("the file was left untouched");
+            assert_eq!(project.read("snapshots/greet.snap"), text, "{out}");
+            assert_eq!(project.files("snapshots"), ["greet.snap"], "{out}");
+        }
+        project
+            .kaizen(["verify", "greet"])
+            .ci()
+            .run()
+            .code(2)
+            .stderr_has(&message);
+    }
+}
+
+#[test]
+fn a_jail_that_does_not_exist_exits_2_and_points_to_list() {
+    let project = Project::new("greet");
+    for command in ["record", "verify"] {
+        project
+            .kaizen([command, "nosuch"])
+            .run()
+            .code(2)
+            .stdout_is("")
+            .stderr_has("no jail named `nosuch`")
+            .stderr_has("`kaizen list` shows the jails");
+    }
+}
+
+#[test]
+fn a_folder_without_jails_exits_2_and_suggests_init() {
+    let project = Project::empty();
+    for command in ["record", "verify", "list"] {
+        project
+            .kaizen([command])
+            .run()
+            .code(2)
+            .stderr_has("cannot read the jail folder")
+            .stderr_has("run `kaizen init`");
+    }
+    std::fs::create_dir(project.path("jail")).unwrap();
+    project
+        .kaizen(["verify"])
+        .run()
+        .code(2)
+        .stderr_has("no jail specs (*.yaml) in");
+    assert!(!project.exists("snapshots"));
+}

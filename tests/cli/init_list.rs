@@ -1,0 +1,104 @@
+//! `kaizen init` and `kaizen list`.
+
+use crate::harness::Project;
+
+#[test]
+fn init_in_an_empty_folder_creates_an_example_that_records_and_verifies() {
+    let project = Project::empty();
+    project
+        .kaizen(["init"])
+        .run()
+        .code(0)
+        .quiet()
+        .stdout_is(
+            "created jail/example.yaml\nnext: edit the spec, then `kaizen record` and commit snapshots/\n",
+        );
+    assert_eq!(project.files(""), ["jail", "snapshots"]);
+    assert_eq!(project.files("jail"), ["example.yaml"]);
+    assert_eq!(project.files("snapshots"), Vec::<String>::new());
+
+    project
+        .kaizen(["record"])
+        .run()
+        .code(0)
+        .quiet()
+        .stdout_is("example: recorded 2 cases to snapshots/example.snap\n");
+    let snapshot = project.read("snapshots/example.snap");
+    assert!(snapshot.contains("    hello, world\n"), "{snapshot}");
+    assert!(snapshot.contains("    hello, kaizen\n"), "{snapshot}");
+    project
+        .kaizen(["verify"])
+        .run()
+        .code(0)
+        .stdout_is("example: 2 cases — all same\n");
+}
+
+/// The command line's own messages show paths relative to the project root.
+#[test]
+fn init_with_root_creates_the_project_there() {
+    let project = Project::empty();
+    project
+        .kaizen(["init", "--root", "sub/project"])
+        .run()
+        .code(0)
+        .quiet()
+        .stdout_is(
+            "created jail/example.yaml\nnext: edit the spec, then `kaizen record` and commit snapshots/\n",
+        );
+    assert!(project.exists("sub/project/jail/example.yaml"));
+    assert!(project.path("sub/project/snapshots").is_dir());
+}
+
+#[test]
+fn init_twice_does_not_overwrite_the_example() {
+    let project = Project::empty();
+    project.kaizen(["init"]).run().code(0);
+    let edited = project.read("jail/example.yaml").replace("hello, ", "hi, ");
+    project.write("jail/example.yaml", &edited);
+    project
+        .kaizen(["init"])
+        .run()
+        .code(0)
+        .stdout_is(
+            "jail/example.yaml exists; left as it is\nnext: edit the spec, then `kaizen record` and commit snapshots/\n",
+        );
+    assert_eq!(project.read("jail/example.yaml"), edited);
+    assert_eq!(project.files("jail"), ["example.yaml"]);
+}
+
+#[test]
+fn list_shows_jails_case_counts_snapshots_and_pending_results() {
+    let project = Project::new("greet");
+    project.kaizen(["list"]).run().code(0).quiet().stdout_is(
+        "count                3 cases        not recorded\n\
+         greet                2 cases        not recorded\n",
+    );
+
+    project.kaizen(["record"]).run().code(0);
+    project.edit("jail/greet.sh", "hello, $1", "hi, $1");
+    project.kaizen(["verify"]).run().code(1);
+    project.write(
+        "snapshots/gone.snap.new",
+        project.read("snapshots/greet.snap.new"),
+    );
+    project.kaizen(["list"]).run().code(0).quiet().stdout_is(
+        "count                3 cases        recorded 3 cases in snapshots/count.snap\n\
+         greet                2 cases        recorded 2 cases in snapshots/greet.snap · pending results (kaizen accept / reject)\n\
+         gone                 (no spec)      not recorded · pending results (kaizen accept / reject)\n",
+    );
+
+    project.write("jail/bad.yaml", "command: [sh]\ntimeout: soon\ncases: []\n");
+    let out = project.kaizen(["list"]).run();
+    out.code(2).stdout_has(
+        "bad                  spec error: jail/bad.yaml:2: field \"timeout\": \"soon\" is not a duration",
+    );
+}
+
+#[test]
+fn list_says_1_case_not_1_cases() {
+    let project = Project::new("bytes");
+    project.kaizen(["record"]).run().code(0);
+    project.kaizen(["list"]).run().code(0).stdout_is(
+        "latin1               1 case         recorded 1 case in snapshots/latin1.snap\n",
+    );
+}

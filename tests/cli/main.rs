@@ -1,0 +1,17 @@
+//! End-to-end tests of the `kaizen` command: each test copies a fixture project from
+//! `tests/fixtures/` to a temp dir and drives the real binary there, with a hermetic
+//! environment (see `harness`).
+
+mod harness;
+
+mod ci;
+mod demo;
+mod errors;
+mod formats;
+mod init_list;
+mod outputs;
+mod processes;
+mod record_verify;
+mod terminal;
+mod usage;
+mod xml;

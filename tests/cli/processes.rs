@@ -1,0 +1,99 @@
+//! The programs kaizen runs: time limits, process groups, arguments, case dirs.
+
+use std::time::Duration;
+
+use crate::harness::{Project, is_gone};
+
+#[test]
+fn a_hung_program_is_recorded_as_timeout_and_the_other_cases_still_run() {
+    let project = Project::new("timeout");
+    let out = project.kaizen(["record"]).run();
+    out.code(0)
+        .quiet()
+        .stdout_is("hang: recorded 3 cases to snapshots/hang.snap\n");
+    // Two runs of the hung case (the default --runs 2), 300ms each, not 100 s.
+    assert!(out.elapsed < Duration::from_secs(10), "{out}");
+    let snapshot = project.read("snapshots/hang.snap");
+    assert!(
+        snapshot.ends_with(
+            "- input:\n    args:\n    - before\n  exit: 0\n  stdout: |\n    arg: before\n\
+             - input:\n    args:\n    - hang\n    - '{root}/grandchildren.pid'\n  timeout: 300ms\n  stdout: |\n    arg: hang\n\
+             - input:\n    args:\n    - after\n  exit: 0\n  stdout: |\n    arg: after\n"
+        ),
+        "{snapshot}"
+    );
+
+    project
+        .kaizen(["verify"])
+        .run()
+        .code(0)
+        .stdout_is("hang: 3 cases — all same\n");
+
+    // Every run of the hung case left a background `sleep 100`; none may outlive it.
+    let pids: Vec<u32> = project
+        .read("grandchildren.pid")
+        .lines()
+        .map(|l| l.parse().unwrap())
+        .collect();
+    assert_eq!(pids.len(), 3, "two record runs and one verify run");
+    for pid in pids {
+        assert!(is_gone(pid), "the grandchild {pid} outlived its case");
+    }
+    assert!(project.left_in_tmp().is_empty());
+}
+
+#[test]
+fn a_timeout_that_appears_is_named_in_the_report() {
+    let project = Project::new("timeout");
+    project.kaizen(["record"]).run().code(0);
+    // A slip: now `after` hangs too.
+    project.edit(
+        "jail/hang.yaml",
+        r#"if [ "$1" = hang ]"#,
+        r#"if [ "$1" != before ]"#,
+    );
+    let out = project.kaizen(["verify"]).run();
+    out.code(1)
+        .stdout_has("hang: 3 cases — 2 same, 1 changed\n")
+        .stdout_has("  a timeout appeared (exit 0 before)\n")
+        .stdout_has("  - exit: 0\n  + timeout: 300ms\n");
+}
+
+#[test]
+fn shell_metacharacters_in_args_reach_the_program_verbatim() {
+    let project = Project::new("meta");
+    project.kaizen(["record"]).run().code(0).quiet();
+    let snapshot = project.read("snapshots/args.snap");
+    let printed = "  stdout: |\n    [$HOME]\n    [`id`]\n    [$(id)]\n    [two words]\n    [; rm -rf /]\n    [*]\n    [\"dq\"]\n    [it's]\n    [|&>]\n    [\\n]\n    []\n    cwd: [case_dir]\n    input.txt\n";
+    assert!(snapshot.ends_with(printed), "{snapshot}");
+    project
+        .kaizen(["verify"])
+        .run()
+        .code(0)
+        .stdout_is("args: 1 case — all same\n");
+}
+
+#[test]
+fn each_case_runs_in_a_fresh_temp_dir_that_is_removed_afterwards() {
+    let project = Project::new("meta");
+    project.kaizen(["record"]).run().code(0);
+    project.kaizen(["verify"]).run().code(0);
+    let tmp = project.tmp().canonicalize().unwrap();
+    let seen: Vec<String> = project.read("seen.txt").lines().map(String::from).collect();
+    assert_eq!(
+        seen.len(),
+        3,
+        "two record runs and one verify run: {seen:?}"
+    );
+    for (i, dir) in seen.iter().enumerate() {
+        let dir = std::path::Path::new(dir);
+        assert!(dir.starts_with(&tmp), "{} is not in TMPDIR", dir.display());
+        assert!(!dir.exists(), "{} was not removed", dir.display());
+        assert!(!seen[..i].contains(&seen[i]), "a case dir was reused");
+    }
+    assert!(
+        project.left_in_tmp().is_empty(),
+        "{:?}",
+        project.left_in_tmp()
+    );
+}
