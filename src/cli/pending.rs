@@ -46,10 +46,12 @@ pub(crate) fn accept(project: &Project, names: &[String]) -> Result<ExitCode, Er
             if !pending.exists() {
                 return Err(nothing_pending(project, &name, &pending));
             }
+            let target = project.snapshot(&name);
+            // A recorder of the same jail must not write while the snapshot is replaced.
+            let _lock = snapshot::lock::Lock::acquire(&target)?;
             let bytes = std::fs::read(&pending)
                 .map_err(|e| Error::io(&pending, "read the pending file", e))?;
             snapshot::parse(&pending, bytes)?.cases()?;
-            let target = project.snapshot(&name);
             std::fs::rename(&pending, &target)
                 .map_err(|e| Error::io(&target, "replace the snapshot", e))?;
             Ok::<_, Error>(target)

@@ -81,8 +81,10 @@ fn a_corrupt_snapshot_exits_2_names_the_file_and_is_left_untouched() {
         (String::new(), "snapshots/greet.snap: the file is empty".into()),
         (
             good.replacen("kaizen: 1\n", "kaizen: 99\n", 1),
-            "snapshots/greet.snap: the snapshot uses format version 99, this kaizen reads version 1"
-                .into(),
+            format!(
+                "snapshots/greet.snap:{}: the snapshot uses format version 99, this kaizen reads version 1",
+                good.lines().position(|l| l.trim() == "kaizen: 1").unwrap() + 1
+            ),
         ),
     ];
     for (text, message) in corruptions {
