@@ -284,6 +284,23 @@ mod tests {
     }
 
     #[test]
+    fn a_type_without_harvested_literals_falls_back_to_its_whole_range() {
+        let pools = pools("fn f(n: u8) -> bool { n == 3 }");
+        let cases = Cases::<(u8, char)>::new()
+            .seeded_combinations::<(u8, char)>(&pools)
+            .seeded_proptest::<(u8, char)>(&pools, 100);
+        let inputs = cases.generate();
+        let combined: Vec<char> = inputs[..12].iter().map(|c| c.input.1).collect();
+        assert!(
+            combined.iter().all(|c| *c == '\0' || *c == char::MAX),
+            "{combined:?}"
+        );
+        let drawn: std::collections::BTreeSet<char> =
+            inputs[12..].iter().map(|c| c.input.1).collect();
+        assert!(drawn.len() > 50, "{} distinct chars", drawn.len());
+    }
+
+    #[test]
     fn a_jailed_file_that_does_not_parse_is_named_with_its_line() {
         let dir = std::env::temp_dir().join(format!("kaizen-seeded-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
