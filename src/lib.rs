@@ -28,7 +28,8 @@
 //!
 //! The data flows one way through the modules: [`jail`] → [`cases`] → [`record`] →
 //! [`snapshot`] → [`verify`] → [`report`], with [`check`](Jail::check) as the `cargo test`
-//! front door and the `kaizen` binary as the command-line one.
+//! front door and the `kaizen` binary as the command-line one. In [`oracle`] mode the
+//! jailed original itself, run live, is the reference instead of a snapshot.
 
 pub mod cases;
 mod check;
@@ -37,6 +38,7 @@ pub mod env;
 mod error;
 mod exit_code;
 pub mod jail;
+pub mod oracle;
 pub mod record;
 pub mod report;
 mod settings;
@@ -47,5 +49,6 @@ pub use cases::Cases;
 pub use error::Error;
 pub use exit_code::ExitCode;
 pub use jail::Jail;
+pub use oracle::Oracle;
 pub use settings::Settings;
 pub use verify::Verdict;

@@ -12,7 +12,7 @@ use anstyle::{AnsiColor, Effects, Style};
 use similar::{Algorithm, ChangeTag, TextDiff};
 
 use crate::env;
-use crate::verify::{Difference, Verdict, Written};
+use crate::verify::{Baseline, Difference, Verdict, Written};
 
 /// Should output to a stream be coloured? `NO_COLOR` wins, then `CLICOLOR_FORCE`, then
 /// whether the stream is a terminal.
@@ -127,14 +127,22 @@ pub fn summary(v: &Verdict) -> String {
             shown_path(path)
         );
     }
-    if !v.had_snapshot {
+    if !v.had_snapshot && v.baseline == Baseline::Snapshot {
         return format!(
             "{}: no snapshot yet — {} new, not yet recorded",
             v.jail,
             thousands(v.new)
         );
     }
-    let mut s = format!("{}: {} — ", v.jail, count(v.total, "case", "cases"));
+    let mut s = if v.baseline == Baseline::Oracle {
+        format!(
+            "{}: {}, original vs refactored — ",
+            v.jail,
+            count(v.total, "case", "cases")
+        )
+    } else {
+        format!("{}: {} — ", v.jail, count(v.total, "case", "cases"))
+    };
     if v.changed == 0 {
         s.push_str("all same");
     } else {
@@ -211,27 +219,48 @@ fn render_difference(out: &mut String, v: &Verdict, d: &Difference, p: &Palette)
         .as_ref()
         .map(|o| format!(" from {o}"))
         .unwrap_or_default();
+    let location = if v.baseline == Baseline::Oracle && d.line == 0 {
+        String::new()
+    } else {
+        format!(" — {}:{}", shown_path(&v.snapshot), d.line)
+    };
     let _ = writeln!(
         out,
         "{}",
         paint(
             p.title,
             &format!(
-                "case {} of {}{origin} — {}:{}",
+                "case {} of {}{origin}{location}",
                 thousands(d.number),
                 thousands(v.total),
-                shown_path(&v.snapshot),
-                d.line
             )
         )
     );
-    let _ = writeln!(out, "  input:\n{}", indent(&d.input, 4));
+    match &d.shrunk {
+        Some(s) => {
+            let _ = writeln!(
+                out,
+                "  minimal input (shrunk in {} steps):\n{}",
+                thousands(s.steps),
+                indent(&d.input, 4)
+            );
+            let _ = writeln!(
+                out,
+                "  original failing input:\n{}",
+                indent(&s.original_input, 4)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "  input:\n{}", indent(&d.input, 4));
+        }
+    }
     if let Some(what) = kind_change(&d.expected_label, &d.actual_label) {
         let _ = writeln!(out, "  {}", paint(p.bad, &what));
     }
+    let (expected, actual) = v.baseline.labels();
     let _ = writeln!(
         out,
-        "  behaviour ({} recorded, {} now):",
+        "  behaviour ({} {expected}, {} {actual}):",
         paint(p.removed, "-"),
         paint(p.added, "+")
     );
@@ -301,6 +330,9 @@ fn footer(v: &Verdict) -> String {
             v.record_command
         ),
         Written::Nothing if v.passed() => String::new(),
+        Written::Nothing if v.baseline == Baseline::Oracle => {
+            "live oracle: nothing is recorded; the original in jail/ is the reference — change the refactored code until it behaves the same".into()
+        }
         Written::Nothing if v.ci => format!(
             "CI run: nothing was written; reproduce locally with `{}` to get a pending file",
             reproduce_command(v)

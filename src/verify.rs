@@ -58,6 +58,45 @@ pub struct Difference {
     pub expected_label: String,
     /// Label of the behaviour now.
     pub actual_label: String,
+    /// When the input was shrunk (oracle mode): the input first found to differ and how
+    /// many shrink steps led from it to [`Difference::input`]. `None` otherwise.
+    pub shrunk: Option<Shrunk>,
+}
+
+/// How a differing generated input was shrunk to the minimal one a report shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shrunk {
+    /// The input as first drawn, as YAML for people.
+    pub original_input: String,
+    /// Candidate inputs tried while shrinking.
+    pub steps: usize,
+}
+
+/// What a verdict compares each case's behaviour against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Baseline {
+    /// The behaviour recorded in a snapshot (`- recorded`, `+ now`).
+    #[default]
+    Snapshot,
+    /// The jailed original run live beside the refactored code (`- original`,
+    /// `+ refactored`); nothing is recorded.
+    Oracle,
+}
+
+impl Baseline {
+    /// The names of the two sides of a difference: expected, then actual.
+    ///
+    /// ```
+    /// use kaizen::verify::Baseline;
+    /// assert_eq!(Baseline::Snapshot.labels(), ("recorded", "now"));
+    /// assert_eq!(Baseline::Oracle.labels(), ("original", "refactored"));
+    /// ```
+    pub fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            Baseline::Snapshot => ("recorded", "now"),
+            Baseline::Oracle => ("original", "refactored"),
+        }
+    }
 }
 
 /// An input that the sources produce but the snapshot does not hold yet.
@@ -117,6 +156,8 @@ pub struct Verdict {
     pub ci: bool,
     /// The command that re-records this jail (for the report's last line).
     pub record_command: String,
+    /// What the cases were compared against: a snapshot or the live original.
+    pub baseline: Baseline,
 }
 
 impl Verdict {
@@ -233,6 +274,7 @@ pub fn verify<J: Jailed>(
         mode: ctx.env.mode,
         ci: ctx.env.ci,
         record_command: ctx.record_command.clone(),
+        baseline: Baseline::Snapshot,
     };
     for (n, (case, now)) in recorded.iter().zip(&observed).enumerate() {
         if case.behaviour == now.text {
@@ -251,6 +293,7 @@ pub fn verify<J: Jailed>(
                 actual: format::display_behaviour(&now.text),
                 expected_label,
                 actual_label: now.label.clone(),
+                shrunk: None,
             });
         }
     }

@@ -12,11 +12,15 @@
 
 pub mod harvest;
 pub mod pairwise;
+pub mod seeded;
 
 use std::fmt;
+use std::sync::Arc;
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+use crate::oracle::shrink::Shrink;
 
 /// Where a case came from, so a report can say how to reproduce it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +140,10 @@ tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5);
 
 type Generator<I> = Box<dyn Fn(u64) -> Vec<I> + Send + Sync>;
 
+/// Rebuilds draw `index` under `seed` and shrinks it while the predicate holds.
+type Shrinker<I> =
+    Box<dyn Fn(u64, usize, &mut dyn FnMut(&I) -> bool, usize) -> Option<Shrink<I>> + Send + Sync>;
+
 enum Source<I> {
     List(Vec<I>),
     Combinations {
@@ -145,6 +153,7 @@ enum Source<I> {
     },
     Proptest {
         generate: Generator<I>,
+        shrink: Shrinker<I>,
         count: usize,
     },
 }
@@ -249,8 +258,17 @@ impl<I: Clone + 'static> Cases<I> {
     where
         S: Strategy<Value = I> + Send + Sync + 'static,
     {
-        let generate: Generator<I> = Box::new(move |seed| draw(&strategy, seed, count));
-        self.sources.push(Source::Proptest { generate, count });
+        let strategy = Arc::new(strategy);
+        let shared = Arc::clone(&strategy);
+        let generate: Generator<I> = Box::new(move |seed| draw(&*shared, seed, count));
+        let shrink: Shrinker<I> = Box::new(move |seed, index, fails, max_steps| {
+            crate::oracle::shrink::shrink(&*strategy, seed, index, fails, max_steps)
+        });
+        self.sources.push(Source::Proptest {
+            generate,
+            shrink,
+            count,
+        });
         self
     }
 
@@ -320,6 +338,38 @@ impl<I: Clone + 'static> Cases<I> {
             }
         }
         out
+    }
+
+    /// Shrinks a generated input that `fails`: rebuilds the value tree of the draw `origin`
+    /// names and simplifies it while `fails` holds, trying at most `max_steps` candidates.
+    /// `None` for inputs that no proptest source drew, or that do not fail.
+    ///
+    /// ```
+    /// use kaizen::{Cases, cases::Origin};
+    /// let cases = Cases::new().proptest(0u32..1_000_000, 10);
+    /// let case = cases.generate().into_iter().find(|c| c.input >= 1000).unwrap();
+    /// let found = cases.shrink(&case.origin, &mut |n| *n >= 1000, 1000).unwrap();
+    /// assert_eq!((found.minimal, found.original), (1000, case.input));
+    /// assert!(cases.shrink(&Origin::Recorded, &mut |_| true, 1000).is_none());
+    /// ```
+    pub fn shrink(
+        &self,
+        origin: &Origin,
+        fails: &mut dyn FnMut(&I) -> bool,
+        max_steps: usize,
+    ) -> Option<Shrink<I>> {
+        let Origin::Proptest {
+            source,
+            index,
+            seed,
+        } = origin
+        else {
+            return None;
+        };
+        match self.sources.get(*source)? {
+            Source::Proptest { shrink, .. } => shrink(*seed, *index, fails, max_steps),
+            _ => None,
+        }
     }
 
     /// How many proptest sources come before the source at `position`.

@@ -76,9 +76,14 @@ fn a_corrupt_snapshot_exits_2_names_the_file_and_is_left_untouched() {
     let corruptions = [
         (
             format!("{good}garbage\n"),
-            format!("snapshots/greet.snap:{garbage_line}: expected a case starting with `- input:`"),
+            format!(
+                "snapshots/greet.snap:{garbage_line}: expected a case starting with `- input:`"
+            ),
         ),
-        (String::new(), "snapshots/greet.snap: the file is empty".into()),
+        (
+            String::new(),
+            "snapshots/greet.snap: the file is empty".into(),
+        ),
         (
             good.replacen("kaizen: 1\n", "kaizen: 99\n", 1),
             format!(

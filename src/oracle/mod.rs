@@ -1,0 +1,292 @@
+//! Live oracle mode: the jailed original, never edited, judges its refactored copy.
+//!
+//! An [`Oracle`] holds two functions with one signature: the original, kept in `jail/` as
+//! it was found, and the refactored copy in `src/`. It runs both on the same inputs — the
+//! inputs of any [`Cases`] plus, when there is one, every input recorded in the jail's
+//! snapshot — and compares what they did (the value returned, the panic message, a
+//! timeout) case by case. No snapshot is needed and none is written; the report is the one
+//! of snapshot verification, with the sides named `original` and `refactored`.
+//!
+//! When an input drawn by a proptest source differs, the oracle shrinks it with proptest's
+//! value tree to a minimal input that still differs; the report shows the minimal input,
+//! the input first drawn, and the number of shrink steps. Shrinking depends on the seed
+//! only, so a run is the same every time.
+//!
+//! ```
+//! use kaizen::{Cases, Oracle};
+//! use proptest::prelude::*;
+//!
+//! fn legacy_fee(amount: u32) -> u32 { if amount > 1000 { amount / 50 } else { 5 } }
+//! // The refactoring rounds instead of truncating: a slip.
+//! fn refactored_fee(amount: u32) -> u32 { if amount > 1000 { (amount + 25) / 50 } else { 5 } }
+//!
+//! let oracle = Oracle::new("fee", legacy_fee, refactored_fee);
+//! let verdict = oracle.run(&Cases::new().proptest(0u32..50_000, 200)).unwrap();
+//! assert!(!verdict.passed());
+//! let report = kaizen::report::render(&verdict, false);
+//! assert!(report.contains("behaviour (- original, + refactored)"));
+//! // The smallest amount that differs, whatever amount was drawn first:
+//! assert!(report.contains("minimal input (shrunk in"));
+//! assert!(report.contains("    1025\n  original failing input:"));
+//! ```
+//!
+//! The oracle honours the same environment as [`Jail::check`]: an unknown `KAIZEN_UPDATE`
+//! is an error, `INSTA_FORCE_PASS` lets a failure pass, and on CI — as everywhere — it
+//! writes nothing.
+//!
+//! [`Jail::check`]: crate::Jail::check
+
+pub mod shrink;
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::cases::{Case, Cases, Origin};
+use crate::env::Environment;
+use crate::jail::{Jail, Outcome};
+use crate::record;
+use crate::snapshot::{self, format};
+use crate::verify::{Baseline, Difference, Shrunk, Verdict, Written};
+use crate::{Error, Settings, report, settings};
+
+/// The original and the refactored version of one function, run side by side. See the
+/// module docs.
+pub struct Oracle<I, O> {
+    name: String,
+    original: Jail<I, O>,
+    refactored: Jail<I, O>,
+    settings: Settings,
+    replay_recorded: bool,
+    shrink: bool,
+}
+
+impl<I, O> Oracle<I, O>
+where
+    I: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+    O: Serialize + Send + 'static,
+{
+    /// Compares `refactored` with `original` under the name `name` (the report's title, and
+    /// the snapshot whose recorded inputs are replayed too: `snapshots/NAME.snap`).
+    #[track_caller]
+    pub fn new(
+        name: impl Into<String>,
+        original: impl Fn(I) -> O + Send + Sync + 'static,
+        refactored: impl Fn(I) -> O + Send + Sync + 'static,
+    ) -> Self {
+        let name = name.into();
+        Oracle {
+            original: Jail::new(name.clone(), original),
+            refactored: Jail::new(name.clone(), refactored),
+            name,
+            settings: Settings::default(),
+            replay_recorded: true,
+            shrink: true,
+        }
+    }
+
+    /// Looks for recorded inputs in `dir` instead of `snapshots/` at the crate root.
+    pub fn snapshot_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.settings.snapshot_dir = Some(dir.into());
+        self
+    }
+
+    /// Whether to replay the inputs recorded in the jail's snapshot, if it exists, besides
+    /// those of the cases (default: yes).
+    pub fn replay_recorded(mut self, replay: bool) -> Self {
+        self.replay_recorded = replay;
+        self
+    }
+
+    /// Whether to shrink differing proptest inputs to minimal ones (default: yes).
+    pub fn shrink(mut self, shrink: bool) -> Self {
+        self.shrink = shrink;
+        self
+    }
+
+    /// Gives each call of either version `limit` to return; see [`Jail::timeout`].
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.settings.timeout = Some(limit);
+        self.original.settings.timeout = Some(limit);
+        self.refactored.settings.timeout = Some(limit);
+        self
+    }
+
+    /// Runs cases on `jobs` threads (default 1).
+    pub fn jobs(mut self, jobs: usize) -> Self {
+        self.settings.jobs = jobs.max(1);
+        self
+    }
+
+    /// How many differing cases the report shows in full — and shrinks (default 10).
+    pub fn max_shown(mut self, max_shown: usize) -> Self {
+        self.settings.max_shown = max_shown;
+        self
+    }
+
+    /// The snapshot whose recorded inputs are replayed, whether or not it exists.
+    pub fn snapshot_path(&self) -> PathBuf {
+        settings::snapshot_path(&self.settings.resolved_snapshot_dir(), &self.name)
+    }
+
+    /// Runs both versions on every input and compares them. Never panics because of the
+    /// jailed code.
+    pub fn run(&self, cases: &Cases<I>) -> Result<Verdict, Error> {
+        self.run_with(cases, Environment::from_process()?)
+    }
+
+    /// Like [`Oracle::run`] with an explicit environment instead of the process's
+    /// variables.
+    pub fn run_with(&self, cases: &Cases<I>, env: Environment) -> Result<Verdict, Error> {
+        crate::check::check_name(&self.name)?;
+        let snapshot = self.snapshot_path();
+        let mut prepared = record::prepare(&self.name, cases.generate())?;
+        let mut lines = vec![0; prepared.len()];
+        let loaded = if self.replay_recorded {
+            snapshot::load(&snapshot)?
+        } else {
+            None
+        };
+        if let Some(loaded) = &loaded {
+            let known: HashSet<String> = prepared.iter().map(|p| p.text.clone()).collect();
+            let mut extra = Vec::new();
+            for (n, case) in loaded.cases()?.iter().enumerate() {
+                if known.contains(case.input) {
+                    continue;
+                }
+                let input = format::decode_input::<I>(case.input).map_err(|e| {
+                    Error::snapshot(
+                        &snapshot,
+                        Some(case.line),
+                        format!(
+                            "recorded case {} does not fit the oracle's input type {}: {e}",
+                            n + 1,
+                            std::any::type_name::<I>()
+                        ),
+                        "give the oracle another name, or replay_recorded(false)",
+                    )
+                })?;
+                extra.push(Case {
+                    input,
+                    origin: Origin::Recorded,
+                });
+                lines.push(case.line);
+            }
+            prepared.extend(record::prepare(&self.name, extra)?);
+        }
+
+        let inputs: Vec<&I> = prepared.iter().map(|p| &p.input).collect();
+        let jobs = self.settings.jobs;
+        let before = record::run_all(&self.original, &inputs, jobs, &|| {})?;
+        let after = record::run_all(&self.refactored, &inputs, jobs, &|| {})?;
+
+        let mut verdict = Verdict {
+            jail: self.name.clone(),
+            snapshot,
+            had_snapshot: loaded.is_some(),
+            total: prepared.len(),
+            same: 0,
+            changed: 0,
+            new: 0,
+            dropped: 0,
+            differences: Vec::new(),
+            new_cases: Vec::new(),
+            written: Written::Nothing,
+            force_pass: env.force_pass,
+            mode: env.mode,
+            ci: env.ci,
+            record_command: "cargo test".into(),
+            baseline: Baseline::Oracle,
+        };
+        for (n, ((p, b), a)) in prepared.iter().zip(&before).zip(&after).enumerate() {
+            if b.text == a.text {
+                verdict.same += 1;
+                continue;
+            }
+            verdict.changed += 1;
+            if verdict.differences.len() >= self.settings.max_shown {
+                continue;
+            }
+            let mut difference = Difference {
+                number: n + 1,
+                line: lines[n],
+                origin: Some(p.origin.clone()),
+                input: format::display_input(&p.text),
+                expected: format::display_behaviour(&b.text),
+                actual: format::display_behaviour(&a.text),
+                expected_label: b.label.clone(),
+                actual_label: a.label.clone(),
+                shrunk: None,
+            };
+            if self.shrink {
+                self.shrink_into(cases, &p.origin, &mut difference);
+            }
+            verdict.differences.push(difference);
+        }
+        Ok(verdict)
+    }
+
+    /// Compares the versions and fails the test if they differ, with a report of every
+    /// differing case. On success it prints one line.
+    ///
+    /// # Panics
+    /// When the versions behave differently on some input, or the inputs cannot be used;
+    /// the panic message is the report or the error.
+    #[track_caller]
+    pub fn check(&self, cases: &Cases<I>) {
+        match self.run(cases) {
+            Ok(verdict) if verdict.passed() => eprintln!("{}", report::summary(&verdict)),
+            Ok(verdict) => {
+                let color = report::use_color(std::io::stderr().is_terminal());
+                panic!("{}", report::render(&verdict, color));
+            }
+            Err(e) => panic!("kaizen: {e}"),
+        }
+    }
+
+    /// What both versions do with `input`, as comparable snapshot text.
+    fn outcomes(&self, input: &I) -> (Encoded, Encoded) {
+        let encode = |outcome: Outcome<O>| Encoded {
+            label: crate::jail::Behaviour::label(&outcome).into_owned(),
+            text: format::encode_behaviour(&outcome).unwrap_or_else(|e| e),
+        };
+        (
+            encode(self.original.call(input)),
+            encode(self.refactored.call(input)),
+        )
+    }
+
+    /// Shrinks the input of a differing proptest case and makes `difference` show the
+    /// minimal input; leaves it alone for inputs of other sources.
+    fn shrink_into(&self, cases: &Cases<I>, origin: &Origin, difference: &mut Difference) {
+        let mut differs = |input: &I| {
+            let (b, a) = self.outcomes(input);
+            b.text != a.text
+        };
+        let Some(found) = cases.shrink(origin, &mut differs, shrink::MAX_SHRINK_STEPS) else {
+            return;
+        };
+        let Ok(text) = format::encode_input(&found.minimal) else {
+            return;
+        };
+        let (b, a) = self.outcomes(&found.minimal);
+        difference.shrunk = Some(Shrunk {
+            original_input: std::mem::replace(&mut difference.input, format::display_input(&text)),
+            steps: found.steps,
+        });
+        difference.expected = format::display_behaviour(&b.text);
+        difference.actual = format::display_behaviour(&a.text);
+        difference.expected_label = b.label;
+        difference.actual_label = a.label;
+    }
+}
+
+/// One version's behaviour as snapshot text, with its label.
+struct Encoded {
+    text: String,
+    label: String,
+}
