@@ -23,6 +23,11 @@
 //! (`serde_yaml::with::singleton_map_recursive`), which also lets an enum variant wrap
 //! another enum.
 
+mod fast;
+#[cfg(test)]
+mod fast_tests;
+pub(crate) mod stream;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +43,7 @@ pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_yaml::Error> {
 }
 
 #[derive(Serialize)]
-struct InputRow<'a, I> {
+struct InputRow<'a, I: ?Sized> {
     input: &'a I,
 }
 
@@ -54,7 +59,26 @@ struct InputRowOwned<I> {
 /// assert_eq!(text, "- input:\n  - 3\n  - VIP\n");
 /// ```
 pub fn encode_input<I: Serialize>(input: &I) -> Result<String, serde_yaml::Error> {
-    to_yaml(&[InputRow { input }])
+    let mut out = String::new();
+    write_input(&mut out, input)?;
+    Ok(out)
+}
+
+/// Appends the text of [`encode_input`] to `out` (no allocation for common inputs).
+///
+/// ```
+/// let mut out = String::from("# ");
+/// kaizen::snapshot::format::write_input(&mut out, &7).unwrap();
+/// assert_eq!(out, "# - input: 7\n");
+/// ```
+pub fn write_input<I: Serialize + ?Sized>(
+    out: &mut String,
+    input: &I,
+) -> Result<(), serde_yaml::Error> {
+    if !fast::input_row(out, input) {
+        out.push_str(&to_yaml(&[InputRow { input }])?);
+    }
+    Ok(())
 }
 
 /// Reads back an input written by [`encode_input`].
@@ -84,6 +108,33 @@ pub fn decode_input<I: DeserializeOwned>(text: &str) -> Result<I, serde_yaml::Er
 /// assert_eq!(text, "  returned: 27\n");
 /// ```
 pub fn encode_behaviour<B: Serialize>(behaviour: &B) -> Result<String, String> {
+    let mut out = String::new();
+    write_behaviour(&mut out, behaviour)?;
+    Ok(out)
+}
+
+/// Appends the text of [`encode_behaviour`] to `out`.
+pub fn write_behaviour<B: Serialize + ?Sized>(
+    out: &mut String,
+    behaviour: &B,
+) -> Result<(), String> {
+    if !fast::behaviour(out, behaviour) {
+        out.push_str(&encode_behaviour_slow(behaviour)?);
+    }
+    Ok(())
+}
+
+/// Appends the text of [`encode_behaviour`] to `out` when the behaviour is of a common shape
+/// that YAML provably holds exactly (what `exact::check_representable` accepts); returns
+/// false, leaving `out` as it was, otherwise.
+pub(crate) fn write_behaviour_exact<B: Serialize + ?Sized>(
+    out: &mut String,
+    behaviour: &B,
+) -> bool {
+    fast::behaviour(out, behaviour)
+}
+
+fn encode_behaviour_slow<B: Serialize + ?Sized>(behaviour: &B) -> Result<String, String> {
     let text = to_yaml(&[behaviour]).map_err(|e| e.to_string())?;
     let is_mapping = |first: &str| {
         !first.starts_with(['\'', '"', '[', '{', '|', '>', '!', '&', '*', '-', '?'])
