@@ -13,6 +13,8 @@ use crate::snapshot::{self, FORMAT_VERSION, Header, Info, format, lock::Lock};
 use crate::{Error, ExitCode};
 
 mod lockstep;
+#[cfg(test)]
+mod tests;
 
 /// What a verification run needs besides the jail and its cases.
 pub struct Context<'a> {
