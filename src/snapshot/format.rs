@@ -206,21 +206,32 @@ impl<'a> Iterator for Cases<'a> {
                 message: "expected a case starting with `- input:`".into(),
             }));
         }
-        // The case ends before the next line that starts at column 0.
+        // The case ends before the next line that starts at column 0 and is not blank.
+        let b = text.as_bytes();
         let mut len = 0;
         let mut lines = 0;
         let mut behaviour_at = None;
-        for (i, line) in text.split_inclusive('\n').enumerate() {
-            if i > 0 && !line.starts_with(' ') && !line.trim().is_empty() {
-                break;
-            }
-            if i > 0 && behaviour_at.is_none() {
-                let b = line.as_bytes();
-                if b.len() > 2 && b[0] == b' ' && b[1] == b' ' && b[2] != b' ' && b[2] != b'-' {
+        while len < b.len() {
+            let end = b[len..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(b.len(), |k| len + k + 1);
+            let line = &b[len..end];
+            if lines > 0 {
+                if line[0] != b' ' && !is_blank(&text[len..end]) {
+                    break;
+                }
+                if behaviour_at.is_none()
+                    && line.len() > 2
+                    && line[0] == b' '
+                    && line[1] == b' '
+                    && line[2] != b' '
+                    && line[2] != b'-'
+                {
                     behaviour_at = Some(len);
                 }
             }
-            len += line.len();
+            len = end;
             lines += 1;
         }
         let case = &text[..len];
@@ -241,6 +252,17 @@ impl<'a> Iterator for Cases<'a> {
                 message: "this case has an input but no recorded behaviour (truncated?)".into(),
             }),
         })
+    }
+}
+
+/// True when a line holds only whitespace (as `str::trim` sees it).
+fn is_blank(line: &str) -> bool {
+    let b = line.as_bytes();
+    if b.is_ascii() {
+        b.iter()
+            .all(|c| matches!(c, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' '))
+    } else {
+        line.trim().is_empty()
     }
 }
 

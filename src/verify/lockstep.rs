@@ -10,7 +10,8 @@
 //! been locked, and the general path takes over. Both paths give the same verdict (a
 //! property test in `verify::tests` compares them).
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::cases::Case;
 use crate::env::UpdateMode;
@@ -77,13 +78,13 @@ pub(super) fn verify<J: Jailed>(
         _ => return Err(changed_file()),
     };
     let mut run = Run::new(jail, cases, ctx);
-    let mut hasher = DefaultHasher::new();
+    let mut digest_now = 0;
     let count = reader.each_case(|case| {
-        case.input.hash(&mut hasher);
+        digest_now = mix(digest_now, hash(case.input));
         run.case(case)
     });
     match count {
-        Ok(n) if n == cases.len() && hasher.finish() == digest => {}
+        Ok(n) if n == cases.len() && digest_now == digest => {}
         Err(stream::Stop::Callback(e)) => return Err(e),
         _ => return Err(changed_file()),
     }
@@ -100,8 +101,9 @@ pub(super) fn verify<J: Jailed>(
 /// texts, to check that the second pass reads the same file.
 fn inputs_match<I: serde::Serialize>(reader: stream::Reader, cases: &[Case<I>]) -> Option<u64> {
     let mut text = String::new();
-    let mut hashes = Vec::with_capacity(cases.len());
-    let mut digest = DefaultHasher::new();
+    let mut seen: HashSet<u64, BuildHasherDefault<Prehashed>> =
+        HashSet::with_capacity_and_hasher(cases.len(), Default::default());
+    let mut digest = 0;
     let mut next = cases.iter();
     let count = reader.each_case(|case| {
         let source = next.next().ok_or(())?;
@@ -110,22 +112,54 @@ fn inputs_match<I: serde::Serialize>(reader: stream::Reader, cases: &[Case<I>]) 
         if text != case.input {
             return Err(());
         }
-        case.input.hash(&mut digest);
-        let mut h = DefaultHasher::new();
-        case.input.hash(&mut h);
-        hashes.push(h.finish());
+        let h = hash(case.input);
+        digest = mix(digest, h);
+        // An input seen before (or, rarely, a collision): leave it to the general path,
+        // which drops duplicates.
+        if !seen.insert(h) {
+            return Err(());
+        }
         Ok(())
     });
-    if count.ok()? != cases.len() {
-        return None;
+    (count.ok()? == cases.len()).then_some(digest)
+}
+
+/// A fast, non-cryptographic hash of a text (word at a time, FxHash's mixing).
+fn hash(text: &str) -> u64 {
+    let b = text.as_bytes();
+    let mut h = b.len() as u64;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        h = mix(
+            h,
+            u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
+        );
     }
-    // Equal hashes mean a duplicate input (or, rarely, a collision): leave both to the
-    // general path, which drops duplicates.
-    hashes.sort_unstable();
-    if hashes.windows(2).any(|w| w[0] == w[1]) {
-        return None;
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    mix(h, u64::from_le_bytes(last))
+}
+
+fn mix(h: u64, word: u64) -> u64 {
+    (h.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+/// The hasher of a set of hashes: takes them as they are.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    Some(digest.finish())
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix(self.0, u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// The second pass: runs each input and compares.

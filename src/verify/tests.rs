@@ -182,3 +182,47 @@ fn lockstep_runs_only_when_the_inputs_line_up_with_the_recording() {
         );
     }
 }
+
+#[test]
+fn a_snapshot_larger_than_a_read_chunk_streams_with_the_right_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs: Vec<u32> = (0..12_000).collect();
+    let record = context(dir.path(), env(UpdateMode::Auto, false), 1, 10);
+    let wide = |x: u32| format!("{x:0>100}");
+    let old = Jail::new("agree", wide);
+    verify_general(&old, Cases::new().list(inputs.clone()).generate(), &record).unwrap();
+    let size = std::fs::metadata(&record.snapshot).unwrap().len();
+    assert!(size > 1 << 20, "{size} bytes");
+
+    let new = Jail::new(
+        "agree",
+        move |x: u32| if x == 11_000 { "x".into() } else { wide(x) },
+    );
+    let ctx = context(dir.path(), env(UpdateMode::No, false), 1, 10);
+    let cases = Cases::new().list(inputs).generate();
+    let found = lockstep::verify(&new, &cases, &ctx).unwrap().unwrap();
+    let general = verify_general(&new, cases, &ctx).unwrap();
+    assert_eq!(found.verdict, general);
+    let text = std::fs::read_to_string(&ctx.snapshot).unwrap();
+    let line = text.lines().position(|l| l == "- input: 11000").unwrap() + 1;
+    assert_eq!(general.differences[0].line, line);
+}
+
+#[test]
+fn a_conflict_marker_in_the_body_is_reported_by_the_general_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path(), env(UpdateMode::No, false), 1, 10);
+    let record = context(dir.path(), env(UpdateMode::Auto, false), 1, 10);
+    let cases = || Cases::new().list([1u16, 2, 3]).generate();
+    verify_general(&jail(false), cases(), &record).unwrap();
+    let text = std::fs::read_to_string(&ctx.snapshot).unwrap();
+    let marked = text.replace("- input: 2\n", "<<<<<<< HEAD\n- input: 2\n");
+    std::fs::write(&ctx.snapshot, marked).unwrap();
+    assert!(
+        lockstep::verify(&jail(false), &cases(), &ctx)
+            .unwrap()
+            .is_none()
+    );
+    let err = verify(&jail(false), cases(), &ctx).unwrap_err().to_string();
+    assert!(err.contains("merge conflict"), "{err}");
+}

@@ -3,7 +3,7 @@
 //! The verifier's fast path reads the body twice (inputs, then behaviours) instead of
 //! loading it: verifying a million cases then needs memory for a chunk, not the file. Any
 //! irregularity — a header this reader does not recognise, text that is not UTF-8, a line
-//! that might be a merge conflict marker, a case that does not fit the format — is reported
+//! that does not fit the format (a merge conflict marker among them) — is reported
 //! as [`Unusual`], and the caller falls back to [`crate::snapshot::load`], which reports the
 //! problem properly.
 
@@ -104,13 +104,9 @@ impl Reader {
                     None => continue,
                 }
             };
+            // A merge conflict marker starts at column 0 and is no case: the splitter
+            // rejects it like any other line that does not fit.
             let text = std::str::from_utf8(&buf[..end]).map_err(|_| Stop::Unusual)?;
-            if ["<<<<<<<", "=======", ">>>>>>>"]
-                .iter()
-                .any(|m| text.contains(m))
-            {
-                return Err(Stop::Unusual);
-            }
             let mut iter = cases(text, line);
             for case in &mut iter {
                 f(case.map_err(|_| Stop::Unusual)?).map_err(Stop::Callback)?;
