@@ -187,7 +187,7 @@ impl<'a> Iterator for Cases<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         // Skip blank lines and comments between cases; `[]` is an empty body.
-        loop {
+        while !self.rest.starts_with("- ") {
             let first = self.rest.split_inclusive('\n').next()?;
             let t = first.trim_end();
             if t.is_empty() || t.starts_with('#') || t == "[]" {
@@ -212,10 +212,7 @@ impl<'a> Iterator for Cases<'a> {
         let mut lines = 0;
         let mut behaviour_at = None;
         while len < b.len() {
-            let end = b[len..]
-                .iter()
-                .position(|&c| c == b'\n')
-                .map_or(b.len(), |k| len + k + 1);
+            let end = memchr::memchr(b'\n', &b[len..]).map_or(b.len(), |k| len + k + 1);
             let line = &b[len..end];
             if lines > 0 {
                 if line[0] != b' ' && !is_blank(&text[len..end]) {

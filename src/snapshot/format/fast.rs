@@ -124,7 +124,13 @@ impl Writer<'_> {
     }
 
     fn spaces(&mut self, n: usize) {
-        self.out.extend(std::iter::repeat_n(' ', n));
+        const SPACES: &str = "                                ";
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(SPACES.len());
+            self.out.push_str(&SPACES[..k]);
+            left -= k;
+        }
     }
 
     /// Starts entry `index` of a mapping placed `at`; returns the column of its key.
@@ -179,33 +185,35 @@ fn plain(s: &str) -> bool {
         return false;
     }
     for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'a'..=b'z'
-            | b'A'..=b'Z'
-            | b'0'..=b'9'
-            | b'_'
-            | b'-'
-            | b'.'
-            | b'/'
-            | b';'
-            | b'='
-            | b'+'
-            | b'('
-            | b')'
-            | b'$'
-            | b'^'
-            | b' ' => {}
-            b':' if i + 1 < b.len() && b[i + 1] != b' ' => {}
-            _ => return false,
+        let colon_ok = c == b':' && i + 1 < b.len() && b[i + 1] != b' ';
+        if !(PLAIN[usize::from(c)] || colon_ok) {
+            return false;
         }
     }
     // Strings that read back as another type are quoted by serde_yaml. A string starting
     // with a letter can only be a null or a boolean.
-    !matches!(
-        s,
-        "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-    )
+    !(matches!(b.len(), 4 | 5)
+        && matches!(
+            s,
+            "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+        ))
 }
+
+/// The bytes a plain string may hold anywhere (`:` only before a non-space, see [`plain`]).
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'-' | b'.' | b'/' | b';' | b'=' | b'+' | b'(' | b')' | b'$' | b'^' | b' '
+            );
+        c += 1;
+    }
+    table
+};
 
 /// Serializes one value at a place.
 struct Value<'a, 'o> {
