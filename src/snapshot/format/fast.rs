@@ -181,7 +181,12 @@ fn plain(s: &str) -> bool {
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
-    if !(first.is_ascii_alphabetic() || first == b'_') || last == b' ' {
+    // A string that starts with a digit is a number to serde_yaml unless it holds a space
+    // (no number does): `3 items` is plain, `3`, `1e5` and `0x1F` are quoted.
+    let starts_ok = first.is_ascii_alphabetic()
+        || first == b'_'
+        || (first.is_ascii_digit() && b.contains(&b' '));
+    if !starts_ok || last == b' ' {
         return false;
     }
     for (i, &c) in b.iter().enumerate() {
@@ -190,8 +195,8 @@ fn plain(s: &str) -> bool {
             return false;
         }
     }
-    // Strings that read back as another type are quoted by serde_yaml. A string starting
-    // with a letter can only be a null or a boolean.
+    // Strings that read back as another type are quoted by serde_yaml. Of the strings left,
+    // only some starting with a letter can be: nulls and booleans.
     !(matches!(b.len(), 4 | 5)
         && matches!(
             s,
