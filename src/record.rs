@@ -24,7 +24,7 @@ pub struct Prepared<I> {
 }
 
 /// What the jail did with one input, encoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Observed {
     /// The behaviour's snapshot text (`  returned: …\n`).
     pub text: String,
@@ -106,6 +106,40 @@ fn unrepresentable(jail: &str, origin: &Origin, e: &serde_yaml::Error) -> Error 
     }
 }
 
+/// Runs `jail` on one input and appends the text of what it did to `out` (as
+/// [`format::encode_behaviour`] writes it). Returns the behaviour, for its label.
+///
+/// Fails, leaving `out` as it was, when the behaviour cannot be stored exactly.
+pub(crate) fn observe_into<J: Jailed>(
+    jail: &J,
+    input: &J::Input,
+    out: &mut String,
+) -> Result<J::Behaviour, Error> {
+    let behaviour = jail.run(input);
+    // Common behaviours are written and proved exact in one pass.
+    if format::write_behaviour_exact(out, &behaviour) {
+        return Ok(behaviour);
+    }
+    if let Err(e) = exact::check_representable_as("outcome", &behaviour) {
+        let input = format::encode_input(input)
+            .map(|t| format::display_input(&t))
+            .unwrap_or_default();
+        return Err(Error::Unrepresentable {
+            jail: jail.name().to_string(),
+            case: format!("with input {input}"),
+            message: format!(
+                "the outcome cannot be stored exactly: {} at {}",
+                e.problem, e.path
+            ),
+            hint: e.workaround,
+        });
+    }
+    format::write_behaviour(out, &behaviour).map_err(|message| Error::Internal {
+        message: format!("jail {}: {message}", jail.name()),
+    })?;
+    Ok(behaviour)
+}
+
 /// Runs `jail` on every input, on `jobs` threads, and encodes what it did. Results keep the
 /// inputs' order whatever the number of threads. `tick` is called once per finished case.
 pub fn run_all<J: Jailed>(
@@ -115,24 +149,8 @@ pub fn run_all<J: Jailed>(
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<Observed>, Error> {
     let observe = |input: &J::Input| -> Result<Observed, Error> {
-        let behaviour = jail.run(input);
-        if let Err(e) = exact::check_representable_as("outcome", &behaviour) {
-            let input = format::encode_input(input)
-                .map(|t| format::display_input(&t))
-                .unwrap_or_default();
-            return Err(Error::Unrepresentable {
-                jail: jail.name().to_string(),
-                case: format!("with input {input}"),
-                message: format!(
-                    "the outcome cannot be stored exactly: {} at {}",
-                    e.problem, e.path
-                ),
-                hint: e.workaround,
-            });
-        }
-        let text = format::encode_behaviour(&behaviour).map_err(|message| Error::Internal {
-            message: format!("jail {}: {message}", jail.name()),
-        })?;
+        let mut text = String::new();
+        let behaviour = observe_into(jail, input, &mut text)?;
         let label = behaviour.label().into_owned();
         tick();
         Ok(Observed { text, label })

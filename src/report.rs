@@ -288,31 +288,63 @@ fn kind_change(before: &str, after: &str) -> Option<String> {
 /// let text = kaizen::report::diff("total: 10\ncurrency: EUR", "total: 11\ncurrency: EUR", false);
 /// assert_eq!(text, "  - total: 10\n  + total: 11\n    currency: EUR\n");
 /// ```
+///
+/// Long unchanged stretches are cut to `⋮`, so the report of a long output stays short:
+///
+/// ```
+/// let old: String = (0..20).map(|i| format!("{i}\n")).collect();
+/// let new = old.replace("10\n", "ten\n");
+/// assert_eq!(
+///     kaizen::report::diff(&old, &new, false),
+///     "  ⋮\n    7\n    8\n    9\n  - 10\n  + ten\n    11\n    12\n    13\n  ⋮\n"
+/// );
+/// ```
 pub fn diff(expected: &str, actual: &str, color: bool) -> String {
     diff_lines(expected, actual, &Palette::new(color))
 }
+
+/// Unchanged lines shown around each change; longer unchanged runs are cut to `⋮`.
+const CONTEXT: usize = 3;
 
 fn diff_lines(expected: &str, actual: &str, p: &Palette) -> String {
     let diff = TextDiff::configure()
         .algorithm(Algorithm::Histogram)
         .diff_lines(expected, actual);
+    let mut groups = diff.grouped_ops(CONTEXT);
+    if groups.is_empty() {
+        groups = vec![diff.ops().to_vec()];
+    }
+    let total = diff.ops().last().map_or(0, |op| op.old_range().end);
     let mut out = String::new();
-    for op in diff.ops() {
-        for change in diff.iter_inline_changes(op) {
-            let (sign, line_style, word_style) = match change.tag() {
-                ChangeTag::Delete => ("-", p.removed, p.removed_word),
-                ChangeTag::Insert => ("+", p.added, p.added_word),
-                ChangeTag::Equal => (" ", Style::new(), Style::new()),
-            };
-            out.push_str("  ");
-            out.push_str(&paint(line_style, sign));
-            out.push(' ');
-            for (emphasized, value) in change.iter_strings_lossy() {
-                let style = if emphasized { word_style } else { line_style };
-                out.push_str(&paint(style, value.trim_end_matches('\n')));
-            }
-            out.push('\n');
+    let mut shown_up_to = 0;
+    for group in &groups {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        if first.old_range().start > shown_up_to {
+            out.push_str("  ⋮\n");
         }
+        shown_up_to = last.old_range().end;
+        for op in group {
+            for change in diff.iter_inline_changes(op) {
+                let (sign, line_style, word_style) = match change.tag() {
+                    ChangeTag::Delete => ("-", p.removed, p.removed_word),
+                    ChangeTag::Insert => ("+", p.added, p.added_word),
+                    ChangeTag::Equal => (" ", Style::new(), Style::new()),
+                };
+                out.push_str("  ");
+                out.push_str(&paint(line_style, sign));
+                out.push(' ');
+                for (emphasized, value) in change.iter_strings_lossy() {
+                    let style = if emphasized { word_style } else { line_style };
+                    out.push_str(&paint(style, value.trim_end_matches('\n')));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    if shown_up_to < total {
+        out.push_str("  ⋮\n");
     }
     out
 }

@@ -23,6 +23,11 @@
 //! (`serde_yaml::with::singleton_map_recursive`), which also lets an enum variant wrap
 //! another enum.
 
+mod fast;
+#[cfg(test)]
+mod fast_tests;
+pub(crate) mod stream;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +43,7 @@ pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_yaml::Error> {
 }
 
 #[derive(Serialize)]
-struct InputRow<'a, I> {
+struct InputRow<'a, I: ?Sized> {
     input: &'a I,
 }
 
@@ -54,7 +59,26 @@ struct InputRowOwned<I> {
 /// assert_eq!(text, "- input:\n  - 3\n  - VIP\n");
 /// ```
 pub fn encode_input<I: Serialize>(input: &I) -> Result<String, serde_yaml::Error> {
-    to_yaml(&[InputRow { input }])
+    let mut out = String::new();
+    write_input(&mut out, input)?;
+    Ok(out)
+}
+
+/// Appends the text of [`encode_input`] to `out` (no allocation for common inputs).
+///
+/// ```
+/// let mut out = String::from("# ");
+/// kaizen::snapshot::format::write_input(&mut out, &7).unwrap();
+/// assert_eq!(out, "# - input: 7\n");
+/// ```
+pub fn write_input<I: Serialize + ?Sized>(
+    out: &mut String,
+    input: &I,
+) -> Result<(), serde_yaml::Error> {
+    if !fast::input_row(out, input) {
+        out.push_str(&to_yaml(&[InputRow { input }])?);
+    }
+    Ok(())
 }
 
 /// Reads back an input written by [`encode_input`].
@@ -84,6 +108,33 @@ pub fn decode_input<I: DeserializeOwned>(text: &str) -> Result<I, serde_yaml::Er
 /// assert_eq!(text, "  returned: 27\n");
 /// ```
 pub fn encode_behaviour<B: Serialize>(behaviour: &B) -> Result<String, String> {
+    let mut out = String::new();
+    write_behaviour(&mut out, behaviour)?;
+    Ok(out)
+}
+
+/// Appends the text of [`encode_behaviour`] to `out`.
+pub fn write_behaviour<B: Serialize + ?Sized>(
+    out: &mut String,
+    behaviour: &B,
+) -> Result<(), String> {
+    if !fast::behaviour(out, behaviour) {
+        out.push_str(&encode_behaviour_slow(behaviour)?);
+    }
+    Ok(())
+}
+
+/// Appends the text of [`encode_behaviour`] to `out` when the behaviour is of a common shape
+/// that YAML provably holds exactly (what `exact::check_representable` accepts); returns
+/// false, leaving `out` as it was, otherwise.
+pub(crate) fn write_behaviour_exact<B: Serialize + ?Sized>(
+    out: &mut String,
+    behaviour: &B,
+) -> bool {
+    fast::behaviour(out, behaviour)
+}
+
+fn encode_behaviour_slow<B: Serialize + ?Sized>(behaviour: &B) -> Result<String, String> {
     let text = to_yaml(&[behaviour]).map_err(|e| e.to_string())?;
     let is_mapping = |first: &str| {
         !first.starts_with(['\'', '"', '[', '{', '|', '>', '!', '&', '*', '-', '?'])
@@ -168,7 +219,7 @@ impl<'a> Iterator for Cases<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         // Skip blank lines and comments between cases; `[]` is an empty body.
-        loop {
+        while !self.rest.starts_with("- ") {
             let first = yaml_lines(self.rest).next()?;
             let t = first.trim_end();
             if t.is_empty() || t.starts_with('#') || t == "[]" {
@@ -187,21 +238,29 @@ impl<'a> Iterator for Cases<'a> {
                 message: "expected a case starting with `- input:`".into(),
             }));
         }
-        // The case ends before the next line that starts at column 0.
+        // The case ends before the next line that starts at column 0 and is not blank.
+        let b = text.as_bytes();
         let mut len = 0;
         let mut lines = 0;
         let mut behaviour_at = None;
-        for (i, line) in yaml_lines(text).enumerate() {
-            if i > 0 && !line.starts_with(' ') && !line.trim().is_empty() {
-                break;
-            }
-            if i > 0 && behaviour_at.is_none() {
-                let b = line.as_bytes();
-                if b.len() > 2 && b[0] == b' ' && b[1] == b' ' && b[2] != b' ' && b[2] != b'-' {
+        while len < b.len() {
+            let end = line_end(text, len);
+            let line = &b[len..end];
+            if lines > 0 {
+                if line[0] != b' ' && !is_blank(&text[len..end]) {
+                    break;
+                }
+                if behaviour_at.is_none()
+                    && line.len() > 2
+                    && line[0] == b' '
+                    && line[1] == b' '
+                    && line[2] != b' '
+                    && line[2] != b'-'
+                {
                     behaviour_at = Some(len);
                 }
             }
-            len += line.len();
+            len = end;
             lines += 1;
         }
         let case = &text[..len];
@@ -222,6 +281,32 @@ impl<'a> Iterator for Cases<'a> {
                 message: "this case has an input but no recorded behaviour (truncated?)".into(),
             }),
         })
+    }
+}
+
+/// The end (after its line break) of the line of `text` that starts at `start`, where
+/// line breaks are YAML's (see [`yaml_lines`]). Fast for the usual line that holds none of
+/// the rare break characters.
+fn line_end(text: &str, start: usize) -> usize {
+    let b = text.as_bytes();
+    let nl = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |k| start + k + 1);
+    // `\r`, NEL (C2 85), LS and PS (E2 80 A8/A9) are the only other breaks.
+    if memchr::memchr3(b'\r', 0xC2, 0xE2, &b[start..nl]).is_none() {
+        return nl;
+    }
+    yaml_lines(&text[start..])
+        .next()
+        .map_or(b.len(), |l| start + l.len())
+}
+
+/// True when a line holds only whitespace (as `str::trim` sees it).
+fn is_blank(line: &str) -> bool {
+    let b = line.as_bytes();
+    if b.is_ascii() {
+        b.iter()
+            .all(|c| matches!(c, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' '))
+    } else {
+        line.trim().is_empty()
     }
 }
 

@@ -1,0 +1,266 @@
+//! kaizen's benchmark suite: `cargo bench --bench kaizen` (add `-- --quick` for a short run).
+//!
+//! Every figure is a median of interleaved repetitions and is shown with its ratio to a
+//! baseline measured in the same run; peak memory is measured in a child process (this
+//! binary re-run with `--child`). The output is Markdown, ready for BENCHMARKS.md.
+
+mod cli;
+mod diff;
+mod insta_cmp;
+mod jails;
+mod measure;
+
+use std::process::Command;
+
+use measure::{mb, ratio, show};
+
+struct Plan {
+    sizes: Vec<usize>,
+    insta_sizes: Vec<usize>,
+    quick: bool,
+}
+
+impl Plan {
+    fn reps(&self, n: usize) -> usize {
+        match (self.quick, n) {
+            (true, _) => 3,
+            (false, n) if n <= 10_000 => 7,
+            (false, n) if n <= 100_000 => 5,
+            _ => 3,
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.first().map(String::as_str) == Some("--child") {
+        match args.get(1).map(String::as_str) {
+            Some("insta") => insta_cmp::child(&args[2..]),
+            _ => jails::child(&args[1..]),
+        }
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let plan = if quick {
+        Plan {
+            sizes: vec![1_000, 10_000, 100_000],
+            insta_sizes: vec![1_000],
+            quick,
+        }
+    } else {
+        Plan {
+            sizes: vec![1_000, 10_000, 100_000, 1_000_000],
+            insta_sizes: vec![1_000, 10_000],
+            quick,
+        }
+    };
+    machine();
+    let mut targets = Vec::new();
+    in_process(&plan, &mut targets);
+    insta(&plan, &mut targets);
+    report(&plan, &mut targets);
+    command_jail(&plan);
+    println!("\n## Targets\n");
+    println!("| target | measured | holds |");
+    println!("|---|---|---|");
+    for (target, measured, holds) in &targets {
+        println!(
+            "| {target} | {measured} | {} |",
+            if *holds { "yes" } else { "NO" }
+        );
+    }
+}
+
+fn machine() {
+    let sh = |cmd: &str| {
+        Command::new("sh")
+            .args(["-c", cmd])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    println!("# kaizen benchmarks\n");
+    println!("- command: `cargo bench --bench kaizen`");
+    println!("- nproc: {}", sh("nproc"));
+    println!(
+        "- CPU: {}",
+        sh("lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1")
+    );
+    println!(
+        "- memory: {}",
+        sh("awk '/MemTotal/ {printf \"%.1f GiB\", $2/1048576}' /proc/meminfo")
+    );
+    println!("- rustc: {}", sh("rustc --version"));
+}
+
+type Targets = Vec<(String, String, bool)>;
+
+fn in_process(plan: &Plan, targets: &mut Targets) {
+    println!("\n## In-process jail\n");
+    println!(
+        "Floor: a plain loop calling the same function and serializing the outputs to YAML in \
+         memory. Record and verify go through `Jail::run_with` (`KAIZEN_UPDATE=auto`, not CI), \
+         snapshot on disk. Peak memory: a fresh process per figure; \"during\" is the growth \
+         over the resident size just before the call (the user's `Cases` already built), \
+         \"process\" the whole process's peak.\n"
+    );
+    println!(
+        "| function | cases | floor | record | ×floor | verify | ×floor | snapshot | verify peak during / process | ×snapshot | record peak during |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for workload in ["cheap", "moderate"] {
+        for &n in &plan.sizes {
+            let reps = plan.reps(n);
+            let row = match workload {
+                "cheap" => jails::measure(
+                    "cheap",
+                    jails::cheap,
+                    &jails::cheap_inputs(n),
+                    reps,
+                    dir.path(),
+                    true,
+                ),
+                _ => jails::measure(
+                    "moderate",
+                    jails::moderate,
+                    &jails::moderate_inputs(n),
+                    reps,
+                    dir.path(),
+                    true,
+                ),
+            };
+            let vp = row.verify_peak.expect("measured");
+            let rp = row.record_peak.expect("measured");
+            println!(
+                "| {} | {} | {} | {} | {:.2} | {} | {:.2} | {} | {} / {} | {:.2} / {:.2} | {} |",
+                row.workload,
+                n,
+                show(row.floor),
+                show(row.record),
+                ratio(row.record, row.floor),
+                show(row.verify),
+                ratio(row.verify, row.floor),
+                mb(row.snapshot_bytes),
+                mb(vp.during),
+                mb(vp.process),
+                vp.during as f64 / row.snapshot_bytes as f64,
+                vp.process as f64 / row.snapshot_bytes as f64,
+                mb(rp.during),
+            );
+            if workload == "cheap" && n == 100_000 {
+                let r = ratio(row.verify, row.floor);
+                targets.push((
+                    "verify 100k cheap cases ≤ 3× floor".into(),
+                    format!("{r:.2}×"),
+                    r <= 3.0,
+                ));
+            }
+            if workload == "cheap" && n == 1_000_000 {
+                let r = vp.process as f64 / row.snapshot_bytes as f64;
+                targets.push((
+                    "verify 1M cases: peak memory ≤ 2× snapshot size".into(),
+                    format!(
+                        "{r:.2}× (process peak {} for a {} snapshot; {} during the call)",
+                        mb(vp.process),
+                        mb(row.snapshot_bytes),
+                        mb(vp.during)
+                    ),
+                    r <= 2.0,
+                ));
+            }
+        }
+    }
+}
+
+fn insta(plan: &Plan, targets: &mut Targets) {
+    println!("\n## Against insta (cheap function)\n");
+    println!(
+        "Check time of existing snapshots: kaizen verify (one `.snap`), insta with one snapshot \
+         per case (`assert_yaml_snapshot!` per case), insta with one YAML snapshot of all \
+         cases. Interleaved in the same run.\n"
+    );
+    println!("| cases | kaizen verify | insta per case | ×kaizen | insta one snapshot | ×kaizen |");
+    println!("|---|---|---|---|---|---|");
+    for &n in &plan.insta_sizes {
+        let kdir = tempfile::tempdir().expect("temp dir");
+        let per = tempfile::tempdir().expect("temp dir");
+        let one = tempfile::tempdir().expect("temp dir");
+        insta_cmp::create(per.path(), n, true);
+        insta_cmp::create(one.path(), n, false);
+        let inputs = jails::cheap_inputs(n);
+        let jail =
+            kaizen::Jail::new(format!("insta_cmp_{n}"), jails::cheap).snapshot_dir(kdir.path());
+        let cases = kaizen::Cases::new().list(inputs);
+        jail.run_with(&cases, jails::local()).expect("record");
+        let mut kaizen = || {
+            measure::time(|| {
+                let v = jail.run_with(&cases, jails::local()).expect("verify");
+                assert!(v.passed());
+            })
+            .0
+        };
+        let per_reps = if n >= 10_000 { 1 } else { 3 };
+        let mut per_case = || insta_cmp::check_once(per.path(), n, true);
+        let per_case_t = measure::interleaved(per_reps, &mut [&mut per_case])[0];
+        let mut one_snapshot = || insta_cmp::check_once(one.path(), n, false);
+        let m = measure::interleaved(plan.reps(n), &mut [&mut kaizen, &mut one_snapshot]);
+        // kaizen once more right after the per-case run, so both see the same machine state.
+        let k = measure::median(vec![m[0], kaizen()]);
+        println!(
+            "| {n} | {} | {} | {:.0} | {} | {:.1} |",
+            show(k),
+            show(per_case_t),
+            ratio(per_case_t, k),
+            show(m[1]),
+            ratio(m[1], k)
+        );
+        if n == 10_000 {
+            let r = ratio(per_case_t, k);
+            targets.push((
+                "≥ 20× faster than insta per-case at 10k".into(),
+                format!("{r:.0}×"),
+                r >= 20.0,
+            ));
+        }
+    }
+}
+
+fn report(plan: &Plan, targets: &mut Targets) {
+    println!("\n## Report of a 100,000-line output with 5 changed lines\n");
+    let (k, s, lines) = diff::run(if plan.quick { 5 } else { 9 });
+    println!(
+        "| kaizen `report::diff` | raw similar (Histogram, unified, 3 lines context) | ×similar | report lines |"
+    );
+    println!("|---|---|---|---|");
+    let r = ratio(k, s);
+    println!("| {} | {} | {r:.2} | {lines} |", show(k), show(s));
+    targets.push((
+        "report on 100k-line output ≤ 1.5× raw similar, readable".into(),
+        format!("{r:.2}×, {lines} lines"),
+        r <= 1.5,
+    ));
+}
+
+fn command_jail(plan: &Plan) {
+    println!("\n## CLI: command jail\n");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rows = cli::baseline(if plan.quick { 1 } else { 3 }, dir.path());
+    let kaizen = if cli::has_command_jail() {
+        "not measured yet: src/jail/command exists, add its workload in benches/kaizen/cli.rs"
+    } else {
+        "skipped: src/jail/command does not exist in this tree"
+    };
+    println!("kaizen side: {kaizen}.\n");
+    println!("| program | jobs | bare `Command` loop, runs/s | kaizen CLI, cases/s |");
+    println!("|---|---|---|---|");
+    for row in rows {
+        println!(
+            "| {} | -j{} | {:.0} | skipped |",
+            row.program, row.jobs, row.per_second
+        );
+    }
+}

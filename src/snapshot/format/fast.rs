@@ -1,0 +1,586 @@
+//! A direct writer for the common shapes of snapshot YAML.
+//!
+//! serde_yaml drives a full libyaml emitter per value, which costs a few microseconds even
+//! for `returned: 27`. This writer appends the text itself for the values whose YAML is
+//! simple to get exactly right — numbers, booleans, nulls, plain ASCII strings, and block
+//! sequences and mappings of them (enums as single-key maps, as kaizen stores them) — and
+//! gives up ([`Unsupported`]) on anything else: quoted or multi-line strings, non-ASCII text,
+//! complex keys, bytes. The caller then uses serde_yaml, so the text is always serde_yaml's
+//! (a property test in `format::tests` compares both on hostile values).
+//!
+//! It also gives up on every construct that `exact::check_representable` flags (`Some(None)`,
+//! `Some(())`, non-standard NaNs, bytes), so a value it writes needs no separate check.
+
+use serde::Serialize;
+use serde::ser;
+
+mod key;
+
+use key::Key;
+
+/// The writer could not write a value (the caller falls back to serde_yaml).
+#[derive(Debug)]
+pub(crate) struct Unsupported;
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not written by the fast writer")
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+impl ser::Error for Unsupported {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Unsupported
+    }
+}
+
+type Done = Result<(), Unsupported>;
+
+/// Appends `- input: VALUE` (the text of [`super::encode_input`]). On failure `out` is
+/// left as it was.
+pub(crate) fn input_row<T: Serialize + ?Sized>(out: &mut String, input: &T) -> bool {
+    let start = out.len();
+    out.push_str("- input:");
+    let mut w = Writer {
+        out,
+        inside_some: false,
+    };
+    let ok = input
+        .serialize(Value {
+            w: &mut w,
+            at: At::Value(2),
+        })
+        .is_ok();
+    if !ok {
+        out.truncate(start);
+    }
+    ok
+}
+
+/// Appends a behaviour as it sits under its input (the text of
+/// [`super::encode_behaviour`]): `  KEY: …`. Succeeds only for a non-empty mapping that
+/// YAML holds exactly; on failure `out` is left as it was.
+pub(crate) fn behaviour<T: Serialize + ?Sized>(out: &mut String, behaviour: &T) -> bool {
+    let start = out.len();
+    out.push_str("  ");
+    let mut w = Writer {
+        out,
+        inside_some: false,
+    };
+    let ok = matches!(
+        behaviour.serialize(Value {
+            w: &mut w,
+            at: At::Item(0)
+        }),
+        Ok(Kind::Mapping)
+    );
+    if !ok {
+        out.truncate(start);
+    }
+    ok
+}
+
+/// What a value was written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Scalar,
+    Mapping,
+    Sequence,
+}
+
+/// Where the next value goes.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    /// Right after a sequence item's `- `, whose `-` is at this column.
+    Item(usize),
+    /// Right after `key:`, whose key starts at this column.
+    Value(usize),
+}
+
+struct Writer<'o> {
+    out: &'o mut String,
+    /// The value being written sits directly inside a `Some` (a null there is lost).
+    inside_some: bool,
+}
+
+impl Writer<'_> {
+    fn scalar(&mut self, at: At, text: &str) -> Result<Kind, Unsupported> {
+        self.inside_some = false;
+        if let At::Value(_) = at {
+            self.out.push(' ');
+        }
+        self.out.push_str(text);
+        self.out.push('\n');
+        Ok(Kind::Scalar)
+    }
+
+    fn null(&mut self, at: At) -> Result<Kind, Unsupported> {
+        if self.inside_some {
+            return Err(Unsupported);
+        }
+        self.scalar(at, "null")
+    }
+
+    fn spaces(&mut self, n: usize) {
+        const SPACES: &str = "                                ";
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(SPACES.len());
+            self.out.push_str(&SPACES[..k]);
+            left -= k;
+        }
+    }
+
+    /// Starts entry `index` of a mapping placed `at`; returns the column of its key.
+    fn entry(&mut self, at: At, index: usize) -> usize {
+        match at {
+            At::Item(c) => {
+                if index > 0 {
+                    self.spaces(c + 2);
+                }
+                c + 2
+            }
+            At::Value(k) => {
+                if index == 0 {
+                    self.out.push('\n');
+                }
+                self.spaces(k + 2);
+                k + 2
+            }
+        }
+    }
+
+    /// Starts item `index` of a sequence placed `at`; returns the column of its `-`.
+    fn item(&mut self, at: At, index: usize) -> usize {
+        let col = match at {
+            At::Item(c) => {
+                if index > 0 {
+                    self.spaces(c + 2);
+                }
+                c + 2
+            }
+            At::Value(k) => {
+                if index == 0 {
+                    self.out.push('\n');
+                }
+                self.spaces(k);
+                k
+            }
+        };
+        self.out.push_str("- ");
+        col
+    }
+}
+
+/// True when serde_yaml writes `s` as a plain scalar, unchanged (a conservative test: some
+/// plain strings fail it and take the slow path).
+fn plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    // A string that starts with a digit is a number to serde_yaml unless it holds a space
+    // (no number does): `3 items` is plain, `3`, `1e5` and `0x1F` are quoted.
+    let starts_ok = first.is_ascii_alphabetic()
+        || first == b'_'
+        || (first.is_ascii_digit() && b.contains(&b' '));
+    if !starts_ok || last == b' ' {
+        return false;
+    }
+    for (i, &c) in b.iter().enumerate() {
+        let colon_ok = c == b':' && i + 1 < b.len() && b[i + 1] != b' ';
+        if !(PLAIN[usize::from(c)] || colon_ok) {
+            return false;
+        }
+    }
+    // Strings that read back as another type are quoted by serde_yaml. Of the strings left,
+    // only some starting with a letter can be: nulls and booleans.
+    !(matches!(b.len(), 4 | 5)
+        && matches!(
+            s,
+            "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+        ))
+}
+
+/// The bytes a plain string may hold anywhere (`:` only before a non-space, see [`plain`]).
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'-' | b'.' | b'/' | b';' | b'=' | b'+' | b'(' | b')' | b'$' | b'^' | b' '
+            );
+        c += 1;
+    }
+    table
+};
+
+/// Serializes one value at a place.
+struct Value<'a, 'o> {
+    w: &'a mut Writer<'o>,
+    at: At,
+}
+
+impl<'a, 'o> Value<'a, 'o> {
+    fn int(self, v: impl itoa::Integer) -> Result<Kind, Unsupported> {
+        self.w.scalar(self.at, itoa::Buffer::new().format(v))
+    }
+
+    /// Writes the single-key mapping `variant:` and returns the place of its value.
+    fn variant(self, variant: &str) -> Result<(&'a mut Writer<'o>, At), Unsupported> {
+        if !plain(variant) || variant.len() > 64 {
+            return Err(Unsupported);
+        }
+        self.w.inside_some = false;
+        let col = self.w.entry(self.at, 0);
+        self.w.out.push_str(variant);
+        self.w.out.push(':');
+        Ok((self.w, At::Value(col)))
+    }
+
+    fn compound(self, kind: Kind) -> Compound<'a, 'o> {
+        self.w.inside_some = false;
+        Compound {
+            w: self.w,
+            at: self.at,
+            kind,
+            count: 0,
+            wraps_variant: false,
+            at_value: 0,
+        }
+    }
+}
+
+impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
+    type Ok = Kind;
+    type Error = Unsupported;
+    type SerializeSeq = Compound<'a, 'o>;
+    type SerializeTuple = Compound<'a, 'o>;
+    type SerializeTupleStruct = Compound<'a, 'o>;
+    type SerializeTupleVariant = Compound<'a, 'o>;
+    type SerializeMap = Compound<'a, 'o>;
+    type SerializeStruct = Compound<'a, 'o>;
+    type SerializeStructVariant = Compound<'a, 'o>;
+
+    fn serialize_bool(self, v: bool) -> Result<Kind, Unsupported> {
+        self.w.scalar(self.at, if v { "true" } else { "false" })
+    }
+    fn serialize_i8(self, v: i8) -> Result<Kind, Unsupported> {
+        self.int(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<Kind, Unsupported> {
+        self.int(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<Kind, Unsupported> {
+        self.int(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<Kind, Unsupported> {
+        self.int(v)
+    }
+    fn serialize_i128(self, v: i128) -> Result<Kind, Unsupported> {
+        self.int(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<Kind, Unsupported> {
+        self.int(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<Kind, Unsupported> {
+        self.int(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<Kind, Unsupported> {
+        self.int(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<Kind, Unsupported> {
+        self.int(v)
+    }
+    fn serialize_u128(self, v: u128) -> Result<Kind, Unsupported> {
+        self.int(v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<Kind, Unsupported> {
+        if v.is_nan() && v.to_bits() != f32::NAN.to_bits() {
+            return Err(Unsupported);
+        }
+        let mut buffer = ryu::Buffer::new();
+        let text = match v {
+            f32::INFINITY => ".inf",
+            f32::NEG_INFINITY => "-.inf",
+            _ if v.is_nan() => ".nan",
+            _ => buffer.format_finite(v),
+        };
+        self.w.scalar(self.at, text)
+    }
+    fn serialize_f64(self, v: f64) -> Result<Kind, Unsupported> {
+        if v.is_nan() && v.to_bits() != f64::NAN.to_bits() {
+            return Err(Unsupported);
+        }
+        let mut buffer = ryu::Buffer::new();
+        let text = match v {
+            f64::INFINITY => ".inf",
+            f64::NEG_INFINITY => "-.inf",
+            _ if v.is_nan() => ".nan",
+            _ => buffer.format_finite(v),
+        };
+        self.w.scalar(self.at, text)
+    }
+    fn serialize_char(self, v: char) -> Result<Kind, Unsupported> {
+        if !v.is_ascii_alphanumeric() {
+            return Err(Unsupported);
+        }
+        let mut text = [b'\'', 0, b'\''];
+        text[1] = v as u8;
+        self.w.scalar(
+            self.at,
+            std::str::from_utf8(&text).map_err(|_| Unsupported)?,
+        )
+    }
+    fn serialize_str(self, v: &str) -> Result<Kind, Unsupported> {
+        if v.is_empty() {
+            return self.w.scalar(self.at, "''");
+        }
+        if !plain(v) {
+            return Err(Unsupported);
+        }
+        self.w.scalar(self.at, v)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Kind, Unsupported> {
+        Err(Unsupported)
+    }
+    fn serialize_none(self) -> Result<Kind, Unsupported> {
+        self.w.null(self.at)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Kind, Unsupported> {
+        self.w.inside_some = true;
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Kind, Unsupported> {
+        self.w.null(self.at)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Kind, Unsupported> {
+        self.w.null(self.at)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<Kind, Unsupported> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<Kind, Unsupported> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<Kind, Unsupported> {
+        let (w, at) = self.variant(variant)?;
+        value.serialize(Value { w, at })?;
+        Ok(Kind::Mapping)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'o>, Unsupported> {
+        Ok(self.compound(Kind::Sequence))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'a, 'o>, Unsupported> {
+        Ok(self.compound(Kind::Sequence))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a, 'o>, Unsupported> {
+        Ok(self.compound(Kind::Sequence))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a, 'o>, Unsupported> {
+        let (w, at) = self.variant(variant)?;
+        let mut c = Value { w, at }.compound(Kind::Sequence);
+        c.wraps_variant = true;
+        Ok(c)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'o>, Unsupported> {
+        Ok(self.compound(Kind::Mapping))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'o>, Unsupported> {
+        Ok(self.compound(Kind::Mapping))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a, 'o>, Unsupported> {
+        let (w, at) = self.variant(variant)?;
+        let mut c = Value { w, at }.compound(Kind::Mapping);
+        c.wraps_variant = true;
+        Ok(c)
+    }
+}
+
+/// A sequence or mapping being written; its opening is written with its first element, so
+/// an empty one becomes `[]` or `{}`.
+struct Compound<'a, 'o> {
+    w: &'a mut Writer<'o>,
+    at: At,
+    kind: Kind,
+    count: usize,
+    /// It is the value of an enum variant's single-key mapping.
+    wraps_variant: bool,
+    /// Column of the key whose value comes next (mappings).
+    at_value: usize,
+}
+
+impl Compound<'_, '_> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        let col = self.w.item(self.at, self.count);
+        self.count += 1;
+        self.w.inside_some = false;
+        value.serialize(Value {
+            w: self.w,
+            at: At::Item(col),
+        })?;
+        Ok(())
+    }
+
+    fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
+        let col = self.w.entry(self.at, self.count);
+        self.count += 1;
+        key.serialize(Key { out: self.w.out })?;
+        self.w.out.push(':');
+        self.at_value = col;
+        Ok(())
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.w.inside_some = false;
+        value.serialize(Value {
+            w: self.w,
+            at: At::Value(self.at_value),
+        })?;
+        Ok(())
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Done {
+        if !plain(name) || name.len() > 64 {
+            return Err(Unsupported);
+        }
+        let col = self.w.entry(self.at, self.count);
+        self.count += 1;
+        self.w.out.push_str(name);
+        self.w.out.push(':');
+        self.at_value = col;
+        self.value(value)
+    }
+
+    fn finish(self) -> Result<Kind, Unsupported> {
+        if self.count == 0 {
+            let empty = if self.kind == Kind::Sequence {
+                "[]"
+            } else {
+                "{}"
+            };
+            self.w.scalar(self.at, empty)?;
+        }
+        Ok(if self.wraps_variant {
+            Kind::Mapping
+        } else {
+            self.kind
+        })
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_, '_> {
+    type Ok = Kind;
+    type Error = Unsupported;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.element(value)
+    }
+    fn end(self) -> Result<Kind, Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_, '_> {
+    type Ok = Kind;
+    type Error = Unsupported;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.element(value)
+    }
+    fn end(self) -> Result<Kind, Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
+    type Ok = Kind;
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.element(value)
+    }
+    fn end(self) -> Result<Kind, Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_, '_> {
+    type Ok = Kind;
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.element(value)
+    }
+    fn end(self) -> Result<Kind, Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeMap for Compound<'_, '_> {
+    type Ok = Kind;
+    type Error = Unsupported;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
+        self.key(key)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.value(value)
+    }
+    fn end(self) -> Result<Kind, Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_, '_> {
+    type Ok = Kind;
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Done {
+        self.field(name, value)
+    }
+    fn end(self) -> Result<Kind, Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_, '_> {
+    type Ok = Kind;
+    type Error = Unsupported;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Done {
+        self.field(name, value)
+    }
+    fn end(self) -> Result<Kind, Unsupported> {
+        self.finish()
+    }
+}

@@ -1,0 +1,228 @@
+//! The lockstep fast path and the general path must agree on every verdict and file.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+use super::{Context, Verdict, lockstep, verify, verify_general};
+use crate::env::{Environment, UpdateMode};
+use crate::{Cases, Jail};
+
+fn legacy(x: u16) -> u32 {
+    assert!(x != 13, "unlucky {x}");
+    u32::from(x) * 2
+}
+
+fn refactored(x: u16) -> u32 {
+    if x % 7 == 3 {
+        return 0;
+    }
+    legacy(x)
+}
+
+fn jail(changed: bool) -> Jail<u16, u32> {
+    if changed {
+        Jail::new("agree", refactored)
+    } else {
+        Jail::new("agree", legacy)
+    }
+}
+
+fn context(dir: &Path, env: Environment, jobs: usize, max_shown: usize) -> Context<'static> {
+    Context {
+        snapshot: dir.join("agree.snap"),
+        env,
+        source: Some("src/verify/tests.rs".into()),
+        line: Some(1),
+        sources: vec!["list".into()],
+        seed: None,
+        jobs,
+        max_shown,
+        record_command: "record".into(),
+        tick: &|| {},
+    }
+}
+
+fn env(mode: UpdateMode, ci: bool) -> Environment {
+    Environment {
+        mode,
+        ci,
+        force_pass: false,
+    }
+}
+
+/// The verdict and every file in `dir`, with the directory's name taken out.
+fn outcome(dir: &Path, verdict: Result<Verdict, crate::Error>) -> (String, Vec<(String, String)>) {
+    let shown = format!("{verdict:?}").replace(&dir.display().to_string(), "DIR");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            (e.file_name().to_string_lossy().into_owned(), text)
+        })
+        .collect();
+    files.sort();
+    (shown, files)
+}
+
+/// How the verified inputs differ from the recorded ones.
+#[derive(Debug, Clone)]
+enum Edit {
+    Same,
+    Swap(usize, usize),
+    Remove(usize),
+    Add(u16),
+    Duplicate(usize),
+}
+
+fn edit(mut inputs: Vec<u16>, edit: &Edit) -> Vec<u16> {
+    let n = inputs.len();
+    match *edit {
+        Edit::Same => {}
+        Edit::Swap(a, b) if n > 0 => inputs.swap(a % n, b % n),
+        Edit::Remove(a) if n > 0 => {
+            inputs.remove(a % n);
+        }
+        Edit::Add(x) => inputs.push(x),
+        Edit::Duplicate(a) if n > 0 => inputs.insert(a % n, inputs[a % n]),
+        _ => {}
+    }
+    inputs
+}
+
+fn edits() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        4 => Just(Edit::Same),
+        1 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::Swap(a, b)),
+        1 => any::<usize>().prop_map(Edit::Remove),
+        1 => (0u16..60).prop_map(Edit::Add),
+        1 => any::<usize>().prop_map(Edit::Duplicate),
+    ]
+}
+
+fn modes() -> impl Strategy<Value = Environment> {
+    prop_oneof![
+        Just(env(UpdateMode::Auto, false)),
+        Just(env(UpdateMode::Auto, true)),
+        Just(env(UpdateMode::New, false)),
+        Just(env(UpdateMode::No, false)),
+        Just(env(UpdateMode::Always, false)),
+    ]
+}
+
+#[test]
+fn the_lockstep_path_and_the_general_path_give_identical_verdicts_and_files() {
+    let config = Config {
+        cases: 120,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]);
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    let strategy = (
+        proptest::collection::vec(0u16..60, 0..30),
+        edits(),
+        any::<bool>(),
+        modes(),
+        1usize..3,
+        0usize..4,
+    );
+    runner
+        .run(
+            &strategy,
+            |(recorded, change, changed, env, jobs, shown)| {
+                let fast = tempfile::tempdir().unwrap();
+                let general = tempfile::tempdir().unwrap();
+                let record = Cases::new().list(recorded.clone()).generate();
+                let ctx = context(fast.path(), self::env(UpdateMode::Auto, false), 1, 10);
+                verify_general(&jail(false), record, &ctx).unwrap();
+                std::fs::copy(ctx.snapshot, general.path().join("agree.snap")).unwrap();
+
+                let inputs = edit(recorded, &change);
+                let jail = jail(changed);
+                let cases = || Cases::new().list(inputs.clone()).generate();
+                let a = verify(
+                    &jail,
+                    cases(),
+                    &context(fast.path(), env.clone(), jobs, shown),
+                );
+                let b = verify_general(&jail, cases(), &context(general.path(), env, jobs, shown));
+                prop_assert_eq!(outcome(fast.path(), a), outcome(general.path(), b));
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
+#[test]
+fn lockstep_runs_only_when_the_inputs_line_up_with_the_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path(), env(UpdateMode::No, false), 1, 10);
+    let inputs = vec![1u16, 2, 3, 4];
+    let jail = jail(false);
+    let record = context(dir.path(), env(UpdateMode::Auto, false), 1, 10);
+    verify_general(&jail, Cases::new().list(inputs.clone()).generate(), &record).unwrap();
+
+    let in_order = Cases::new().list(inputs.clone()).generate();
+    let found = lockstep::verify(&jail, &in_order, &ctx).unwrap().unwrap();
+    assert_eq!((found.verdict.total, found.verdict.same), (4, 4));
+
+    for other in [
+        vec![2, 1, 3, 4],
+        vec![1, 2, 3],
+        vec![1, 2, 3, 4, 5],
+        vec![1, 1, 2, 3, 4],
+    ] {
+        let cases = Cases::new().list(other.clone()).generate();
+        assert!(
+            lockstep::verify(&jail, &cases, &ctx).unwrap().is_none(),
+            "{other:?}"
+        );
+    }
+}
+
+#[test]
+fn a_snapshot_larger_than_a_read_chunk_streams_with_the_right_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs: Vec<u32> = (0..12_000).collect();
+    let record = context(dir.path(), env(UpdateMode::Auto, false), 1, 10);
+    let wide = |x: u32| format!("{x:0>100}");
+    let old = Jail::new("agree", wide);
+    verify_general(&old, Cases::new().list(inputs.clone()).generate(), &record).unwrap();
+    let size = std::fs::metadata(&record.snapshot).unwrap().len();
+    assert!(size > 1 << 20, "{size} bytes");
+
+    let new = Jail::new(
+        "agree",
+        move |x: u32| if x == 11_000 { "x".into() } else { wide(x) },
+    );
+    let ctx = context(dir.path(), env(UpdateMode::No, false), 1, 10);
+    let cases = Cases::new().list(inputs).generate();
+    let found = lockstep::verify(&new, &cases, &ctx).unwrap().unwrap();
+    let general = verify_general(&new, cases, &ctx).unwrap();
+    assert_eq!(found.verdict, general);
+    let text = std::fs::read_to_string(&ctx.snapshot).unwrap();
+    let line = text.lines().position(|l| l == "- input: 11000").unwrap() + 1;
+    assert_eq!(general.differences[0].line, line);
+}
+
+#[test]
+fn a_conflict_marker_in_the_body_is_reported_by_the_general_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path(), env(UpdateMode::No, false), 1, 10);
+    let record = context(dir.path(), env(UpdateMode::Auto, false), 1, 10);
+    let cases = || Cases::new().list([1u16, 2, 3]).generate();
+    verify_general(&jail(false), cases(), &record).unwrap();
+    let text = std::fs::read_to_string(&ctx.snapshot).unwrap();
+    let marked = text.replace("- input: 2\n", "<<<<<<< HEAD\n- input: 2\n");
+    std::fs::write(&ctx.snapshot, marked).unwrap();
+    assert!(
+        lockstep::verify(&jail(false), &cases(), &ctx)
+            .unwrap()
+            .is_none()
+    );
+    let err = verify(&jail(false), cases(), &ctx).unwrap_err().to_string();
+    assert!(err.contains("merge conflict"), "{err}");
+}
