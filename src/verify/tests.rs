@@ -41,6 +41,7 @@ fn context(dir: &Path, env: Environment, jobs: usize, max_shown: usize) -> Conte
         max_shown,
         record_command: "record".into(),
         tick: &|| {},
+        runs: 1,
     }
 }
 
