@@ -45,6 +45,14 @@ pub(crate) fn open(path: &Path) -> Result<Option<Reader>, Unusual> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(_) => return Err(Unusual),
     };
+    // Anything the full loader would refuse (over the size limit, cut mid-line, …) goes to
+    // the general path, which reports it.
+    let limit =
+        crate::env::max_snapshot_size(|name| std::env::var(name).ok()).map_err(|_| Unusual)?;
+    let size = file.metadata().map_err(|_| Unusual)?.len();
+    if size > limit || size == 0 {
+        return Err(Unusual);
+    }
     let mut start = Vec::new();
     read_chunk(&mut file, &mut start).map_err(|_| Unusual)?;
     let close = header_end(&start).ok_or(Unusual)?;
@@ -97,6 +105,9 @@ impl Reader {
             // Process up to the last line that starts a case: everything before it is
             // complete cases.
             let end = if eof {
+                if !buf.is_empty() && !buf.ends_with(b"\n") {
+                    return Err(Stop::Unusual);
+                }
                 buf.len()
             } else {
                 match buf.windows(2).rposition(|w| w == b"\n-") {
