@@ -185,7 +185,10 @@ pub fn render(v: &Verdict, color: bool) -> String {
             thousands(v.changed - v.differences.len())
         );
     }
-    for n in &v.new_cases {
+    // Once recorded (or re-recorded), new inputs are part of the snapshot: nothing to list.
+    let recorded_now = matches!(v.written, Written::Recorded(_) | Written::Rerecorded(_));
+    let new_cases: &[_] = if recorded_now { &[] } else { &v.new_cases };
+    for n in new_cases {
         let _ = writeln!(
             out,
             "\n{}",
@@ -197,7 +200,7 @@ pub fn render(v: &Verdict, color: bool) -> String {
         let _ = writeln!(out, "  input:\n{}", indent(&n.input, 4));
         let _ = writeln!(out, "  now:\n{}", indent(&n.actual, 4));
     }
-    if v.new > v.new_cases.len() {
+    if !recorded_now && v.new > v.new_cases.len() {
         let _ = writeln!(
             out,
             "\n…and {} more new inputs not shown",

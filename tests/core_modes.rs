@@ -26,6 +26,12 @@ fn the_first_local_run_records_and_the_next_one_verifies() {
     let first = square(dir.path()).run_with(&cases(), local(Auto)).unwrap();
     assert!(first.passed());
     assert_eq!(first.written, Written::Recorded(snap(dir.path(), "square")));
+    let report = kaizen::report::render(&first, false);
+    assert_eq!(
+        report.lines().count(),
+        1,
+        "a recording is one line: {report}"
+    );
     assert_eq!(
         kaizen::report::summary(&first)
             .split(" cases")
