@@ -7,14 +7,26 @@ use std::process::Command;
 fn run_example(name: &str) -> String {
     // target/debug/deps/examples_run-HASH → target/debug/examples/NAME
     let exe = std::env::current_exe().unwrap();
-    let path: PathBuf = exe.parent().unwrap().parent().unwrap().join("examples").join(name);
+    let path: PathBuf = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(name);
     let mut cmd = Command::new(&path);
     for var in kaizen::env::HERMETIC_STRIP {
         cmd.env_remove(var);
     }
-    let out = cmd.output().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{name} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
 }
 
@@ -22,17 +34,32 @@ fn run_example(name: &str) -> String {
 fn the_jail_function_example_records_then_passes_the_refactoring_and_fails_the_slip() {
     let text = run_example("jail_function");
     assert!(text.contains("fee: recorded 16 cases to "), "{text}");
-    assert!(text.contains("== refactored\nfee: 16 cases — all same\n"), "{text}");
-    assert!(text.contains("fee: 16 cases — 13 same, 3 changed"), "{text}");
-    assert!(text.contains("  - returned: 1000\n  + returned: 2025\n"), "{text}");
+    assert!(
+        text.contains("== refactored\nfee: 16 cases — all same\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fee: 16 cases — 13 same, 3 changed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  - returned: 1000\n  + returned: 2025\n"),
+        "{text}"
+    );
 }
 
 #[test]
 fn the_input_sources_example_shows_the_pairwise_reduction_and_the_origins() {
     let text = run_example("input_sources");
-    assert!(text.contains("6 parameters x 6 values: 46656 combinations, 51 pairwise"), "{text}");
+    assert!(
+        text.contains("6 parameters x 6 values: 46656 combinations, 51 pairwise"),
+        "{text}"
+    );
     assert!(text.contains("source: proptest 5 (seed 42)"), "{text}");
-    assert!(text.contains("(0, false) from list #0 (source 0)"), "{text}");
+    assert!(
+        text.contains("(0, false) from list #0 (source 0)"),
+        "{text}"
+    );
 }
 
 #[test]

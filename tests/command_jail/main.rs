@@ -1,0 +1,8 @@
+//! The command jail: specs, cases, running legacy programs as subprocesses.
+
+mod combinations;
+mod demo;
+mod helpers;
+mod running;
+mod serialization;
+mod spec;

@@ -1,0 +1,340 @@
+//! Command jail tests: running.
+#![allow(unused_imports)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use kaizen::jail::command::{
+    CapturedFile, CommandCase, CommandJail, Data, Ending, ProcessOutcome, SpecError, rows,
+};
+use proptest::prelude::*;
+
+use crate::helpers::*;
+
+#[test]
+fn stdin_args_env_and_files_reach_the_program() {
+    let mut case = CommandCase::with_args(["one", "two words"]);
+    case.stdin = Some(Data::from("piped in\n"));
+    case.env.insert("GREETING".into(), "hello".into());
+    case.files
+        .insert("in/data.txt".into(), Data::from("from a file\n"));
+    let outcome = run_sh(
+        r#"printf '%s|' "$@"; echo; cat; echo "$GREETING"; cat in/data.txt"#,
+        &case,
+    );
+    assert_eq!(outcome.ending, Ending::Exit(0), "{outcome:?}");
+    assert_eq!(
+        text(&outcome.stdout),
+        "one|two words|\npiped in\nhello\nfrom a file\n"
+    );
+}
+
+#[test]
+fn the_environment_is_cleared_except_path_with_c_locale_and_utc() {
+    let (_p, jail) = jail(
+        "command: [sh, -c, 'env | sort']\nenv: {FROM_SPEC: '{root}'}\ninherit_env: [CARGO_PKG_NAME]\ncases: [{env: {FROM_CASE: x, LC_ALL: de_DE}}]\n",
+    );
+    let outcome = jail.run(&jail.cases()[0]);
+    let env = text(&outcome.stdout).to_string();
+    assert!(env.contains("LC_ALL=de_DE\n"), "the case overrides: {env}");
+    assert!(
+        env.contains("TZ=UTC\n") && env.contains("FROM_CASE=x\n"),
+        "{env}"
+    );
+    assert!(env.contains("PATH="), "{env}");
+    assert!(
+        env.contains("CARGO_PKG_NAME=kaizen\n"),
+        "inherited by name: {env}"
+    );
+    assert!(
+        !env.contains("HOME="),
+        "HOME is not inherited unless asked: {env}"
+    );
+    let root = _p.path().canonicalize().unwrap();
+    assert!(
+        env.contains(&format!("FROM_SPEC={}\n", root.display())),
+        "{env}"
+    );
+}
+
+#[test]
+fn exit_codes_and_signals_are_reported_with_labels() {
+    let outcome = run_sh("echo oops >&2; exit 3", &CommandCase::default());
+    assert_eq!(outcome.ending, Ending::Exit(3));
+    assert_eq!(outcome.label(), "exit 3");
+    assert_eq!(text(&outcome.stderr), "oops\n");
+    let outcome = run_sh("kill -TERM $$", &CommandCase::default());
+    assert_eq!(outcome.ending, Ending::Signal(15));
+    assert_eq!(outcome.label(), "signal 15 (SIGTERM)");
+    let outcome = run_sh("kill -KILL $$", &CommandCase::default());
+    assert_eq!(outcome.label(), "signal 9 (SIGKILL)");
+}
+
+#[test]
+fn a_program_that_cannot_start_fails_with_a_clear_message() {
+    let (_p, jail) = jail("command: [/no/such/program]\ncases: [{args: []}]\n");
+    let outcome = jail.run(&jail.cases()[0]);
+    let label = outcome.label();
+    assert!(
+        label.starts_with("failed: cannot start /no/such/program"),
+        "{label}"
+    );
+    assert!(label.contains("check `command`"), "{label}");
+}
+
+#[test]
+fn a_hung_program_is_killed_with_its_whole_process_group() {
+    let pids = tempfile::tempdir().unwrap();
+    let pid_file = pids.path().join("grandchild.pid");
+    let (_p, jail) = sh_jail(
+        r#"sleep 100 & echo $! > "$PID_FILE"; wait"#,
+        &format!(
+            "timeout: 300ms\nenv: {{PID_FILE: {}}}",
+            quoted(&pid_file.to_string_lossy())
+        ),
+    );
+    let started = Instant::now();
+    let outcome = jail.run(&jail.cases()[0]);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(outcome.ending, Ending::Timeout(Duration::from_millis(300)));
+    assert_eq!(outcome.label(), "timeout after 300ms");
+    let pid: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(gone_soon(pid), "grandchild {pid} is still running");
+}
+
+#[test]
+fn a_background_process_left_behind_by_a_finished_program_is_killed() {
+    let pids = tempfile::tempdir().unwrap();
+    let pid_file = pids.path().join("left.pid");
+    let (_p, jail) = sh_jail(
+        r#"sleep 100 & echo $! > "$PID_FILE"; echo done"#,
+        &format!(
+            "timeout: 5s\nenv: {{PID_FILE: {}}}",
+            quoted(&pid_file.to_string_lossy())
+        ),
+    );
+    let started = Instant::now();
+    let outcome = jail.run(&jail.cases()[0]);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        (outcome.ending.clone(), text(&outcome.stdout)),
+        (Ending::Exit(0), "done\n")
+    );
+    let pid: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(gone_soon(pid), "background process {pid} is still running");
+}
+
+#[test]
+fn non_utf8_stdout_round_trips_and_displays_escaped() {
+    let outcome = run_sh(r"printf 'caf\351 \\ ok\r\n'", &CommandCase::default());
+    assert_eq!(outcome.stdout.as_bytes(), b"caf\xe9 \\ ok\r\n");
+    assert_eq!(outcome.stdout.display(), "caf\\xe9 \\\\ ok\r\n");
+    let yaml = serde_yaml::to_string(&outcome).unwrap();
+    assert!(yaml.starts_with("exit: 0\nstdout:\n  bytes: "), "{yaml}");
+    let back: ProcessOutcome = serde_yaml::from_str(&yaml).unwrap();
+    assert_eq!(back, outcome);
+}
+
+#[test]
+fn output_over_the_capture_limit_fails_the_case_with_a_clear_message() {
+    let (_p, jail) = sh_jail("yes", "capture:\n  limit: 64KiB\ntimeout: 5s");
+    let started = Instant::now();
+    let outcome = jail.run(&jail.cases()[0]);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the flood was not stopped early"
+    );
+    assert_eq!(
+        outcome.label(),
+        "failed: stdout went over the capture limit of 64 KiB (65536 bytes), so the program was stopped; \
+         raise `capture.limit` in the spec or make the case print less"
+    );
+}
+
+#[test]
+fn a_captured_file_over_the_limit_fails_the_case_naming_the_file() {
+    let (_p, jail) = sh_jail(
+        "head -c 2000 /dev/zero > big.bin",
+        "capture:\n  files: ['*.bin']\n  limit: 1000",
+    );
+    let label = jail.run(&jail.cases()[0]).label();
+    assert_eq!(
+        label,
+        "failed: captured file big.bin is 2000 bytes, over the capture limit of 1000 bytes; \
+         raise `capture.limit` in the spec or narrow `capture.files` (the program ended with exit 0)"
+    );
+}
+
+#[test]
+fn captured_files_match_globs_and_symlinks_are_not_followed() {
+    let secret = tempfile::tempdir().unwrap();
+    let secret_file = secret.path().join("secret.txt");
+    std::fs::write(&secret_file, "do not read me").unwrap();
+    let (_p, jail) = sh_jail(
+        r#"mkdir -p out/deep; echo a > out/a.csv; echo b > out/deep/b.csv; echo c > out/c.txt; ln -s "$SECRET" out/link.csv"#,
+        &format!(
+            "capture:\n  files: ['out/*.csv']\nenv: {{SECRET: {}}}",
+            quoted(&secret_file.to_string_lossy())
+        ),
+    );
+    let outcome = jail.run(&jail.cases()[0]);
+    let expected: BTreeMap<String, CapturedFile> = [
+        (
+            "out/a.csv".to_string(),
+            CapturedFile::Content(Data::from("a\n")),
+        ),
+        (
+            "out/link.csv".to_string(),
+            CapturedFile::Symlink(secret_file.to_string_lossy().into_owned()),
+        ),
+    ]
+    .into();
+    assert_eq!(outcome.files, expected, "{outcome:?}");
+    let yaml = serde_yaml::to_string(&outcome).unwrap();
+    assert!(yaml.contains("out/link.csv:\n    symlink: "), "{yaml}");
+    assert!(!yaml.contains("do not read me"), "{yaml}");
+}
+
+#[test]
+fn the_case_directory_is_removed_afterwards_also_after_a_timeout() {
+    let record = tempfile::tempdir().unwrap();
+    let record_file = record.path().join("where");
+    for (script, timeout) in [
+        (r#"pwd > "$RECORD"; chmod 0500 .; exit 0"#, "5s"),
+        (r#"pwd > "$RECORD"; sleep 100"#, "300ms"),
+    ] {
+        let (_p, jail) = sh_jail(
+            script,
+            &format!(
+                "timeout: {timeout}\nenv: {{RECORD: {}}}",
+                quoted(&record_file.to_string_lossy())
+            ),
+        );
+        let outcome = jail.run(&jail.cases()[0]);
+        assert!(!outcome.label().starts_with("failed"), "{outcome:?}");
+        let dir = std::fs::read_to_string(&record_file).unwrap();
+        let dir = Path::new(dir.trim());
+        assert!(
+            dir.to_string_lossy().contains("kaizen-case-"),
+            "{}",
+            dir.display()
+        );
+        assert!(!dir.exists(), "{} was left behind", dir.display());
+    }
+}
+
+#[test]
+fn arguments_with_shell_metacharacters_arrive_verbatim_as_one_element() {
+    let nasty = r#"$(rm -rf /tmp/x); echo "hi" | cat `id` *  'q' \n"#;
+    let case = CommandCase::with_args([nasty, ""]);
+    let outcome = run_sh(r#"echo "$#"; printf '%s\n' "$1""#, &case);
+    assert_eq!(text(&outcome.stdout), format!("2\n{nasty}\n"));
+}
+
+#[test]
+fn shell_true_runs_one_script_with_args_as_positional_parameters() {
+    let (_p, jail) =
+        jail("command: 'echo \"$1\" | tr a-z A-Z'\nshell: true\ncases: [{args: [abc]}]\n");
+    let outcome = jail.run(&jail.cases()[0]);
+    assert_eq!(text(&outcome.stdout), "ABC\n");
+}
+
+#[test]
+fn the_case_dir_is_scrubbed_by_default_and_spec_scrubbers_apply_in_order() {
+    let (_p, jail) = sh_jail(
+        r#"echo "at $(pwd)/x"; echo "{case_dir}" >&2; echo "stamp 2024-03-01T10:20:30 ok" > log.txt"#,
+        "capture:\n  files: ['*.txt']\nscrub:\n  - regex: '\\d{4}-\\d{2}-\\d{2}T[0-9:]+'\n    replace: '[timestamp]'\n  - regex: '\\[timestamp\\] ok'\n    replace: 'STAMPED'",
+    );
+    let outcome = jail.run(&jail.cases()[0]);
+    assert_eq!(text(&outcome.stdout), "at [case_dir]/x\n");
+    assert_eq!(
+        text(&outcome.stderr),
+        "[case_dir]\n",
+        "the placeholder is filled, then scrubbed"
+    );
+    assert_eq!(
+        outcome.files["log.txt"],
+        CapturedFile::Content(Data::from("stamp STAMPED\n"))
+    );
+}
+
+#[test]
+fn with_cwd_set_the_program_runs_there_while_files_stay_in_the_case_dir() {
+    let (project, jail) = jail(
+        "command: [sh, -c, 'pwd; cat \"$1/in.txt\"; echo out > \"$1/made.txt\"', sh, '{case_dir}']\n\
+         cwd: jail\ncapture:\n  files: ['*.txt']\ncases: [{files: {in.txt: given}}]\n",
+    );
+    let outcome = jail.run(&jail.cases()[0]);
+    let root = project.path().canonicalize().unwrap();
+    assert_eq!(
+        text(&outcome.stdout),
+        format!("{}/jail\ngiven", root.display())
+    );
+    assert_eq!(outcome.files.len(), 2, "{outcome:?}");
+    assert_eq!(
+        outcome.files["made.txt"],
+        CapturedFile::Content(Data::from("out\n"))
+    );
+}
+
+#[test]
+fn a_cwd_that_climbs_out_of_the_project_is_refused() {
+    let err = spec_error("command: [prog]\ncwd: ../elsewhere\ncases: [{args: []}]\n");
+    assert_eq!((err.line, err.field.as_str()), (Some(2), "cwd"));
+    assert!(err.message.contains("climbs out"), "{err}");
+}
+
+#[test]
+fn placeholders_are_filled_in_args() {
+    let (project, jail) = jail(
+        "command: [sh, -c, 'printf \"%s\\n\" \"$@\"', sh, '{jail}', '{root}']\ncases: [{args: ['{case_dir}/f']}]\n",
+    );
+    let outcome = jail.run(&jail.cases()[0]);
+    let root = project.path().canonicalize().unwrap();
+    assert_eq!(
+        text(&outcome.stdout),
+        format!(
+            "{}/jail\n{}\n[case_dir]/f\n",
+            root.display(),
+            root.display()
+        )
+    );
+}
+
+#[test]
+fn cases_run_concurrently_from_several_threads() {
+    let (_p, jail) = sh_jail(r#"cat; echo "$1""#, "");
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..6)
+            .map(|i| {
+                let jail = &jail;
+                scope.spawn(move || {
+                    let mut case = CommandCase::with_args([format!("arg{i}")]);
+                    case.stdin = Some(Data::from(format!("in{i}\n")));
+                    jail.run(&case)
+                })
+            })
+            .collect();
+        for (i, handle) in handles.into_iter().enumerate() {
+            let outcome = handle.join().unwrap();
+            assert_eq!(text(&outcome.stdout), format!("in{i}\narg{i}\n"));
+        }
+    });
+}
