@@ -165,6 +165,35 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// A verdict with no case counted yet: `total` cases compared against `baseline`.
+    pub fn new(
+        jail: &str,
+        snapshot: PathBuf,
+        total: usize,
+        env: &Environment,
+        record_command: &str,
+        baseline: Baseline,
+    ) -> Verdict {
+        Verdict {
+            jail: jail.to_string(),
+            snapshot,
+            had_snapshot: true,
+            total,
+            same: 0,
+            changed: 0,
+            new: 0,
+            dropped: 0,
+            differences: Vec::new(),
+            new_cases: Vec::new(),
+            written: Written::Nothing,
+            force_pass: env.force_pass,
+            mode: env.mode,
+            ci: env.ci,
+            record_command: record_command.to_string(),
+            baseline,
+        }
+    }
+
     /// True when behaviour is unchanged, or the run recorded what it found as asked.
     pub fn passed(&self) -> bool {
         match self.written {
@@ -351,22 +380,17 @@ pub(crate) fn verify_general<J: Jailed>(
 
     // Compare.
     let mut verdict = Verdict {
-        jail: name.to_string(),
-        snapshot: ctx.snapshot.clone(),
         had_snapshot: loaded.is_some(),
-        total: recorded.len(),
-        same: 0,
-        changed: 0,
         new: new_indices.len(),
         dropped: recorded_source.iter().filter(|s| s.is_none()).count(),
-        differences: Vec::new(),
-        new_cases: Vec::new(),
-        written: Written::Nothing,
-        force_pass: ctx.env.force_pass,
-        mode: ctx.env.mode,
-        ci: ctx.env.ci,
-        record_command: ctx.record_command.clone(),
-        baseline: Baseline::Snapshot,
+        ..Verdict::new(
+            name,
+            ctx.snapshot.clone(),
+            recorded.len(),
+            &ctx.env,
+            &ctx.record_command,
+            Baseline::Snapshot,
+        )
     };
     for (n, (case, now)) in recorded.iter().zip(&observed).enumerate() {
         if case.behaviour == now.text {

@@ -51,7 +51,7 @@ use crate::env::Environment;
 use crate::jail::{Jail, Outcome};
 use crate::record;
 use crate::snapshot::{self, format};
-use crate::verify::{Baseline, Difference, Shrunk, Verdict, Written};
+use crate::verify::{Baseline, Difference, Shrunk, Verdict};
 use crate::{Error, Settings, report, settings};
 
 /// The original and the refactored version of one function, run side by side. See the
@@ -185,22 +185,15 @@ where
         let after = record::run_all(&self.refactored, &inputs, jobs, &|| {})?;
 
         let mut verdict = Verdict {
-            jail: self.name.clone(),
-            snapshot,
             had_snapshot: loaded.is_some(),
-            total: prepared.len(),
-            same: 0,
-            changed: 0,
-            new: 0,
-            dropped: 0,
-            differences: Vec::new(),
-            new_cases: Vec::new(),
-            written: Written::Nothing,
-            force_pass: env.force_pass,
-            mode: env.mode,
-            ci: env.ci,
-            record_command: "cargo test".into(),
-            baseline: Baseline::Oracle,
+            ..Verdict::new(
+                &self.name,
+                snapshot,
+                prepared.len(),
+                &env,
+                "cargo test",
+                Baseline::Oracle,
+            )
         };
         for (n, ((p, b), a)) in prepared.iter().zip(&before).zip(&after).enumerate() {
             if b.text == a.text {

@@ -21,7 +21,7 @@ use crate::snapshot::format::{self, RawCase, stream};
 use crate::snapshot::lock::Lock;
 use crate::{Error, Verdict};
 
-use super::{Context, Difference, Written, check_owner, label_of};
+use super::{Context, Difference, check_owner, label_of};
 
 /// Cases run at a time on several threads.
 const BATCH: usize = 4096;
@@ -179,24 +179,14 @@ struct Run<'a, 'c, J: Jailed> {
 
 impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
     fn new(jail: &'a J, cases: &'a [Case<J::Input>], ctx: &'a Context<'c>) -> Self {
-        let verdict = Verdict {
-            jail: jail.name().to_string(),
-            snapshot: ctx.snapshot.clone(),
-            had_snapshot: true,
-            total: cases.len(),
-            same: 0,
-            changed: 0,
-            new: 0,
-            dropped: 0,
-            differences: Vec::new(),
-            new_cases: Vec::new(),
-            written: Written::Nothing,
-            force_pass: ctx.env.force_pass,
-            mode: ctx.env.mode,
-            ci: ctx.env.ci,
-            record_command: ctx.record_command.clone(),
-            baseline: super::Baseline::Snapshot,
-        };
+        let verdict = Verdict::new(
+            jail.name(),
+            ctx.snapshot.clone(),
+            cases.len(),
+            &ctx.env,
+            &ctx.record_command,
+            super::Baseline::Snapshot,
+        );
         Run {
             jail,
             cases,
