@@ -130,8 +130,9 @@ impl FromStr for UpdateMode {
     }
 }
 
-/// Where the effective update mode came from, so errors can name the variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The run's update mode and CI flag. `Environment::default()` is a local run in `auto`
+/// mode, as `cargo test` sees it on a machine with no variables set.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Environment {
     /// The mode to apply.
     pub mode: UpdateMode,

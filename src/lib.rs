@@ -22,8 +22,13 @@
 //! #   .snapshot_dir(dir.path())
 //!     ;
 //! let cases = Cases::new().combinations((vec![0, 20, 21, 100], vec![false, true]));
-//! jail.check(&cases); // first run: records snapshots/shipping.snap
-//! jail.check(&cases); // later runs: verify
+//! // In a test: `jail.check(&cases)` — the first run records snapshots/shipping.snap, later
+//! // runs verify. Here, with the environment spelled out (a local run, not CI):
+//! let local = kaizen::env::Environment::default();
+//! let first = jail.run_with(&cases, local.clone()).unwrap();
+//! assert!(first.passed()); // recorded
+//! let again = jail.run_with(&cases, local).unwrap();
+//! assert_eq!((again.same, again.changed), (8, 0)); // verified
 //! ```
 //!
 //! The data flows one way through the modules: [`jail`] → [`cases`] → [`record`] →

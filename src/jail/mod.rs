@@ -90,7 +90,9 @@ type JailedFn<I, O> = Arc<dyn Fn(I) -> O + Send + Sync>;
 /// let jail = Jail::new("discount", |qty: u32| legacy_discount(qty))
 /// #   .snapshot_dir(dir.path())
 ///     ;
-/// let verdict = jail.run(&Cases::new().list([1, 10, 11, 100])).unwrap();
+/// // `jail.run` reads KAIZEN_UPDATE and CI; here a local run is spelled out.
+/// let local = kaizen::env::Environment::default();
+/// let verdict = jail.run_with(&Cases::new().list([1, 10, 11, 100]), local).unwrap();
 /// assert!(verdict.passed());
 /// ```
 pub struct Jail<I, O> {
