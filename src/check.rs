@@ -48,7 +48,7 @@ where
             seed,
             jobs: self.settings.jobs,
             max_shown: self.settings.max_shown,
-            record_command: "KAIZEN_UPDATE=always cargo test".into(),
+            record_command: format!("{}=always cargo test", crate::env::UPDATE),
             tick: &|| {},
             runs: 1,
         };

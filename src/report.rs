@@ -372,7 +372,7 @@ fn footer(v: &Verdict) -> String {
             "CI run: nothing was written; reproduce locally with `{}` to get a pending file",
             reproduce_command(v)
         ),
-        Written::Nothing => format!("KAIZEN_UPDATE={}: nothing was written", v.mode),
+        Written::Nothing => format!("{}={}: nothing was written", env::UPDATE, v.mode),
     }
 }
 
