@@ -3,6 +3,7 @@
 //! Every figure is a median of interleaved repetitions and is shown with its ratio to a
 //! baseline measured in the same run; peak memory is measured in a child process (this
 //! binary re-run with `--child`). The output is Markdown, ready for BENCHMARKS.md.
+//! `-- --cli` runs only the CLI section.
 
 mod cli;
 mod diff;
@@ -59,10 +60,13 @@ fn main() {
     };
     machine();
     let mut targets = Vec::new();
-    in_process(&plan, &mut targets);
-    insta(&plan, &mut targets);
-    report(&plan, &mut targets);
-    command_jail(&plan);
+    // `--cli`: only the CLI section (for working on the command jail).
+    if !args.iter().any(|a| a == "--cli") {
+        in_process(&plan, &mut targets);
+        insta(&plan, &mut targets);
+        report(&plan, &mut targets);
+    }
+    command_jail(&plan, &mut targets);
     println!("\n## Targets\n");
     println!("| target | measured | holds |");
     println!("|---|---|---|");
@@ -245,22 +249,67 @@ fn report(plan: &Plan, targets: &mut Targets) {
     ));
 }
 
-fn command_jail(plan: &Plan) {
+fn command_jail(plan: &Plan, targets: &mut Targets) {
     println!("\n## CLI: command jail\n");
     let dir = tempfile::tempdir().expect("temp dir");
-    let rows = cli::baseline(if plan.quick { 1 } else { 3 }, dir.path());
-    let kaizen = if cli::has_command_jail() {
-        "not measured yet: src/jail/command exists, add its workload in benches/kaizen/cli.rs"
-    } else {
-        "skipped: src/jail/command does not exist in this tree"
-    };
-    println!("kaizen side: {kaizen}.\n");
-    println!("| program | jobs | bare `Command` loop, runs/s | kaizen CLI, cases/s |");
-    println!("|---|---|---|---|");
-    for row in rows {
+    let (trivial, python) = if plan.quick { (200, 30) } else { (400, 60) };
+    let m = cli::measure(if plan.quick { 1 } else { 3 }, dir.path(), trivial, python);
+    println!(
+        "End to end: the real `kaizen` binary built by cargo (release), run as \
+         `kaizen --root <tmp> -jN verify <jail>` (snapshot present, all cases unchanged) and \
+         `kaizen --root <tmp> -jN record --runs 1 <jail>`, against a bare `std::process::Command` \
+         loop on N threads doing the same spawns (same absolute program path; spawn, write one \
+         line on stdin, read stdout and stderr to the end, wait). Each case of the jail feeds \
+         one line on stdin. kaizen's times include its own start-up, spec loading and snapshot \
+         handling; `kaizen verify` of a one-case `cat` jail takes {} (median of {} runs). \
+         Times are medians of interleaved runs.\n",
+        show(m.startup),
+        5
+    );
+    if let Some(why) = &m.python_missing {
+        println!("Python rows skipped: {why}.\n");
+    }
+    println!(
+        "| program | jobs | cases | bare loop | runs/s | kaizen verify | cases/s | ×bare | kaizen record | ×bare |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for row in &m.rows {
+        let per_s = |d: std::time::Duration| row.cases as f64 / d.as_secs_f64();
         println!(
-            "| {} | -j{} | {:.0} | skipped |",
-            row.program, row.jobs, row.per_second
+            "| {} | -j{} | {} | {} | {:.0} | {} | {:.0} | {:.2} | {} | {:.2} |",
+            row.program,
+            row.jobs,
+            row.cases,
+            show(row.bare),
+            per_s(row.bare),
+            show(row.verify),
+            per_s(row.verify),
+            ratio(row.verify, row.bare),
+            show(row.record),
+            ratio(row.record, row.bare),
         );
+    }
+    println!("\n| program | verify -j1 / -j2 speed-up | bare loop -j1 / -j2 speed-up |");
+    println!("|---|---|---|");
+    for pair in m.rows.chunks(2) {
+        let [j1, j2] = pair else { continue };
+        println!(
+            "| {} | {:.2}× | {:.2}× |",
+            j1.program,
+            ratio(j1.verify, j2.verify),
+            ratio(j1.bare, j2.bare)
+        );
+        let overhead = ratio(j1.verify, j1.bare);
+        targets.push((
+            format!("CLI verify -j1 ≤ 1.2× bare spawn loop, {}", j1.program),
+            format!("{overhead:.2}×"),
+            overhead <= 1.2,
+        ));
+        let speedup = ratio(j1.verify, j2.verify);
+        targets.push((
+            format!("CLI verify -j2 ≥ 1.7× faster than -j1, {}", j1.program),
+            format!("{speedup:.2}× (bare loop: {:.2}×)", ratio(j1.bare, j2.bare)),
+            speedup >= 1.7,
+        ));
     }
 }

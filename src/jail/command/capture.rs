@@ -5,10 +5,6 @@ use std::fs;
 use std::io::{self, Read};
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
-use std::thread::{self, JoinHandle};
 
 use super::bytes::Data;
 use super::outcome::CapturedFile;
@@ -40,38 +36,75 @@ pub(crate) enum Drained {
     Error(io::Error),
 }
 
-/// Drains `pipe` on its own thread, keeping at most `limit` bytes. Going over
-/// the limit raises `over_limit` (so the runner can stop the program) and
-/// stops reading. The result is sent on `done`.
-pub(crate) fn spawn_reader<R: Read + Send + 'static>(
-    stream: Stream,
-    mut pipe: R,
+/// One output pipe (non-blocking), drained by the runner's poll loop, keeping
+/// at most `limit` bytes. Going over the limit stops reading there (the pipe
+/// is closed, so the runner can stop the program).
+pub(crate) struct OutputPipe<R> {
+    pipe: Option<R>,
+    kept: Vec<u8>,
     limit: u64,
-    over_limit: Arc<AtomicBool>,
-    done: Sender<(Stream, Drained)>,
-) -> io::Result<JoinHandle<()>> {
-    thread::Builder::new()
-        .name(format!("kaizen-{}", stream.name()))
-        .spawn(move || {
-            let mut kept = Vec::new();
-            let mut chunk = [0u8; 16 * 1024];
-            let result = loop {
-                match pipe.read(&mut chunk) {
-                    Ok(0) => break Drained::Done(kept),
-                    Ok(n) => {
-                        if kept.len() as u64 + n as u64 > limit {
-                            over_limit.store(true, Ordering::SeqCst);
-                            break Drained::OverLimit;
-                        }
-                        kept.extend_from_slice(&chunk[..n]);
+    result: Option<Drained>,
+}
+
+impl<R: Read> OutputPipe<R> {
+    /// A reader of `pipe`; `None` (no pipe) counts as an empty, finished stream.
+    pub(crate) fn new(pipe: Option<R>, limit: u64) -> OutputPipe<R> {
+        let result = if pipe.is_none() {
+            Some(Drained::Done(Vec::new()))
+        } else {
+            None
+        };
+        OutputPipe {
+            pipe,
+            kept: Vec::new(),
+            limit,
+            result,
+        }
+    }
+
+    /// The open pipe, while the stream is not finished.
+    pub(crate) fn pipe(&self) -> Option<&R> {
+        self.pipe.as_ref()
+    }
+
+    /// True once the stream closed, went over the limit or failed.
+    pub(crate) fn finished(&self) -> bool {
+        self.result.is_some()
+    }
+
+    /// True if the stream went over the limit.
+    pub(crate) fn over_limit(&self) -> bool {
+        matches!(self.result, Some(Drained::OverLimit))
+    }
+
+    /// Reads what the pipe holds now, until it would block or the stream ends.
+    pub(crate) fn read_available(&mut self, chunk: &mut [u8]) {
+        let Some(pipe) = self.pipe.as_mut() else {
+            return;
+        };
+        let result = loop {
+            match pipe.read(chunk) {
+                Ok(0) => break Drained::Done(std::mem::take(&mut self.kept)),
+                Ok(n) => {
+                    if self.kept.len() as u64 + n as u64 > self.limit {
+                        self.kept = Vec::new();
+                        break Drained::OverLimit;
                     }
-                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                    Err(err) => break Drained::Error(err),
+                    self.kept.extend_from_slice(&chunk[..n]);
                 }
-            };
-            // The receiver may be gone if the runner gave up waiting.
-            let _ = done.send((stream, result));
-        })
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                Err(err) => break Drained::Error(err),
+            }
+        };
+        self.pipe = None;
+        self.result = Some(result);
+    }
+
+    /// What the stream carried; `None` if it is still open.
+    pub(crate) fn into_result(self) -> Option<Drained> {
+        self.result
+    }
 }
 
 /// Collects files under `case_dir` whose relative path matches `globs`.

@@ -2,22 +2,20 @@
 
 use std::fs;
 use std::io::Write;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
 
-use rustix::process::{Pid, Signal, WaitId, WaitIdOptions};
+use rustix::event::{PollFd, PollFlags, Timespec};
+use rustix::process::{Pid, PidfdFlags, Signal, WaitId, WaitIdOptions};
 
 use super::bytes::Data;
-use super::capture::{Drained, Stream, capture_files, spawn_reader};
+use super::capture::{Drained, OutputPipe, Stream, capture_files};
 use super::case::CommandCase;
 use super::error::HINT_MARK;
 use super::fields::check_relative;
@@ -288,79 +286,131 @@ fn kill_group(group: Pid) {
 
 type Waited = (Stop, Vec<u8>, Vec<u8>);
 
+/// Feeds stdin and drains stdout/stderr on this thread, in one `poll` loop
+/// that also wakes when the program exits (through a pidfd) or the timeout
+/// comes, so no helper threads and no sleeping are needed. Without pidfds
+/// (Linux before 5.3) the loop wakes on a short, growing interval instead.
 fn feed_and_wait(
     settings: &Settings,
     case: &CommandCase,
     child: &mut Child,
     group: Pid,
 ) -> Result<Waited, String> {
-    let over_limit = Arc::new(AtomicBool::new(false));
-    let (done, results) = mpsc::channel();
-    let thread_error = |err: std::io::Error| format!("cannot start a capture thread: {err}");
-    if let Some(pipe) = child.stdout.take() {
-        spawn_reader(
-            Stream::Stdout,
-            pipe,
-            settings.limit,
-            over_limit.clone(),
-            done.clone(),
-        )
-        .map_err(thread_error)?;
+    let nonblocking = |fd: BorrowedFd<'_>| {
+        rustix::io::ioctl_fionbio(fd, true)
+            .map_err(|err| format!("cannot set up the program's pipes: {err}"))
+    };
+    let mut stdout = OutputPipe::new(child.stdout.take(), settings.limit);
+    let mut stderr = OutputPipe::new(child.stderr.take(), settings.limit);
+    for pipe in [
+        stdout.pipe().map(AsFd::as_fd),
+        stderr.pipe().map(AsFd::as_fd),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        nonblocking(pipe)?;
     }
-    if let Some(pipe) = child.stderr.take() {
-        spawn_reader(
-            Stream::Stderr,
-            pipe,
-            settings.limit,
-            over_limit.clone(),
-            done.clone(),
-        )
-        .map_err(thread_error)?;
-    }
-    drop(done);
-    if let (Some(mut pipe), Some(stdin)) = (child.stdin.take(), &case.stdin) {
-        let bytes = stdin.as_bytes().to_vec();
-        // A separate thread, so a program that writes before it reads cannot
-        // deadlock against us; a program that stops reading gives EPIPE.
-        thread::Builder::new()
-            .name("kaizen-stdin".to_string())
-            .spawn(move || {
-                let _ = pipe.write_all(&bytes);
-            })
-            .map_err(thread_error)?;
-    }
+    // A program that writes before it reads cannot deadlock against us: stdin
+    // is written as the pipe takes it; a program that stops reading gives EPIPE.
+    let mut stdin = match (child.stdin.take(), &case.stdin) {
+        (Some(pipe), Some(data)) if !data.as_bytes().is_empty() => {
+            nonblocking(pipe.as_fd())?;
+            Some((pipe, data.as_bytes()))
+        }
+        _ => None,
+    };
+    let exit_fd = rustix::process::pidfd_open(group, PidfdFlags::empty()).ok();
 
     let deadline = Instant::now() + settings.timeout;
     let mut pause = Duration::from_millis(1);
-    let stop = loop {
-        if has_exited(child, group) {
-            break Stop::Exited;
+    let mut stop = None;
+    let mut give_up = deadline;
+    let mut chunk = vec![0u8; 16 * 1024];
+    loop {
+        if stop.is_none() {
+            let now = Instant::now();
+            stop = if has_exited(child, group) {
+                Some(Stop::Exited)
+            } else if stdout.over_limit() || stderr.over_limit() {
+                Some(Stop::OverLimit)
+            } else if now >= deadline {
+                Some(Stop::TimedOut)
+            } else {
+                None
+            };
+            if stop.is_some() {
+                // The program (or its group) is done or is about to be killed:
+                // kill now so background grandchildren release the pipes.
+                kill_group(group);
+                stdin = None;
+                give_up = Instant::now() + PIPE_GRACE;
+            }
         }
-        if over_limit.load(Ordering::SeqCst) {
-            break Stop::OverLimit;
+        if stop.is_some() && stdout.finished() && stderr.finished() {
+            break;
         }
         let now = Instant::now();
-        if now >= deadline {
-            break Stop::TimedOut;
+        if stop.is_some() && now >= give_up {
+            break;
         }
-        thread::sleep(pause.min(deadline - now));
-        pause = (pause * 2).min(Duration::from_millis(20));
-    };
-    // The program (or its group) is done or is about to be killed: kill now so
-    // background grandchildren release the pipes and the readers can finish.
-    kill_group(group);
-
-    let mut stdout = None;
-    let mut stderr = None;
-    let give_up = Instant::now() + PIPE_GRACE;
-    while stdout.is_none() || stderr.is_none() {
-        let left = give_up.saturating_duration_since(Instant::now());
-        match results.recv_timeout(left) {
-            Ok((Stream::Stdout, drained)) => stdout = Some(drained),
-            Ok((Stream::Stderr, drained)) => stderr = Some(drained),
-            Err(_) => break,
+        let wait = match (&stop, &exit_fd) {
+            (Some(_), _) => give_up - now,
+            (None, Some(_)) => deadline.saturating_duration_since(now),
+            (None, None) => {
+                let wait = pause.min(deadline.saturating_duration_since(now));
+                pause = (pause * 2).min(Duration::from_millis(20));
+                wait
+            }
+        };
+        let mut fds = Vec::with_capacity(4);
+        if let Some(pipe) = stdout.pipe() {
+            fds.push(PollFd::new(pipe, PollFlags::IN));
+        }
+        if let Some(pipe) = stderr.pipe() {
+            fds.push(PollFd::new(pipe, PollFlags::IN));
+        }
+        if let Some((pipe, _)) = &stdin {
+            fds.push(PollFd::new(pipe, PollFlags::OUT));
+        }
+        if let (None, Some(fd)) = (&stop, &exit_fd) {
+            fds.push(PollFd::new(fd, PollFlags::IN));
+        }
+        let timeout = Timespec::try_from(wait).unwrap_or(Timespec {
+            tv_sec: i64::MAX,
+            tv_nsec: 0,
+        });
+        match rustix::event::poll(&mut fds, Some(&timeout)) {
+            Ok(_) | Err(rustix::io::Errno::INTR) => {}
+            Err(err) => return Err(format!("cannot wait for the program's output: {err}")),
+        }
+        drop(fds);
+        stdout.read_available(&mut chunk);
+        stderr.read_available(&mut chunk);
+        if let Some((pipe, rest)) = &mut stdin {
+            let done = loop {
+                match pipe.write(rest) {
+                    Ok(n) => {
+                        *rest = &rest[n..];
+                        if rest.is_empty() {
+                            break true;
+                        }
+                    }
+                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => break false,
+                    // EPIPE: the program stopped reading.
+                    Err(_) => break true,
+                }
+            };
+            if done {
+                // Closing the pipe is the program's end of input.
+                stdin = None;
+            }
         }
     }
+    drop(stdin);
+    let stop = stop.unwrap_or(Stop::TimedOut);
+
     let take = |stream: Stream, drained: Option<Drained>| match drained {
         Some(Drained::Done(bytes)) => Ok(bytes),
         Some(Drained::OverLimit) => Err(format!(
@@ -379,8 +429,8 @@ fn feed_and_wait(
             stream.name()
         )),
     };
-    let stdout = take(Stream::Stdout, stdout)?;
-    let stderr = take(Stream::Stderr, stderr)?;
+    let stdout = take(Stream::Stdout, stdout.into_result())?;
+    let stderr = take(Stream::Stderr, stderr.into_result())?;
     Ok((stop, stdout, stderr))
 }
 
