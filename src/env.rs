@@ -45,9 +45,18 @@ pub const DEFAULT_MAX_SNAPSHOT_SIZE: u64 = 256 * 1024 * 1024;
 /// (default 2,000 in `cargo test`); set it high for a long fuzzing run.
 pub const FUZZ_CASES: &str = "KAIZEN_FUZZ_CASES";
 
+/// `KAIZEN_ISOLATED`: set by kaizen in the child process that runs one case of an isolated
+/// jail ([`Jail::isolated`](crate::Jail::isolated)); names the jail the child serves. Not for
+/// users to set.
+pub const ISOLATED: &str = "KAIZEN_ISOLATED";
+/// `KAIZEN_ISOLATED_DIR`: the folder where such a child writes what the case did.
+pub const ISOLATED_DIR: &str = "KAIZEN_ISOLATED_DIR";
+
 /// Variables a hermetic test of kaizen must remove from a child's environment.
 pub const HERMETIC_STRIP: &[&str] = &[
     UPDATE,
+    ISOLATED,
+    ISOLATED_DIR,
     MAX_SNAPSHOT_SIZE,
     CI,
     NO_COLOR,

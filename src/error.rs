@@ -88,6 +88,17 @@ pub enum Error {
         /// The full message, naming file, line and field.
         message: String,
     },
+    /// A jail isolated in child processes ([`Jail::isolated`](crate::Jail::isolated)) could
+    /// not run a case: the child did not reach the jail, or a value could not cross the
+    /// process boundary. Nothing was written.
+    Isolation {
+        /// The jail.
+        jail: String,
+        /// What went wrong.
+        message: String,
+        /// What to do about it.
+        hint: String,
+    },
     /// kaizen itself went wrong; this is a bug.
     Internal {
         /// What went wrong.
@@ -105,6 +116,7 @@ impl Error {
             | Error::Locked { .. }
             | Error::Unstable { .. }
             | Error::Spec { .. }
+            | Error::Isolation { .. }
             | Error::Io { .. } => ExitCode::Usage,
             Error::MissingSnapshot { .. } => ExitCode::MissingSnapshot,
             Error::Internal { .. } => ExitCode::Internal,
@@ -176,6 +188,14 @@ impl fmt::Display for Error {
                 "{jail}: no snapshot at {} and this run may not record one\n  hint: record it locally with `{command}` and commit {}",
                 path.display(),
                 path.display()
+            ),
+            Error::Isolation {
+                jail,
+                message,
+                hint,
+            } => write!(
+                f,
+                "{jail}: isolated case: {message}\n  nothing was written\n  hint: {hint}"
             ),
             Error::Locked { path, holder } => write!(
                 f,

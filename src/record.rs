@@ -115,7 +115,7 @@ pub(crate) fn observe_into<J: Jailed>(
     input: &J::Input,
     out: &mut String,
 ) -> Result<J::Behaviour, Error> {
-    let behaviour = jail.run(input);
+    let behaviour = jail.try_run(input)?;
     // Common behaviours are written and proved exact in one pass.
     if format::write_behaviour_exact(out, &behaviour) {
         return Ok(behaviour);

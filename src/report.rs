@@ -281,6 +281,10 @@ fn kind_change(before: &str, after: &str) -> Option<String> {
         ("panicked", _) => format!("a panic disappeared (it {after} now)"),
         (_, "timeout") => format!("a timeout appeared ({before} before)"),
         ("timeout", _) => format!("a timeout disappeared ({after} now)"),
+        (_, "crashed") => format!("a crash appeared (it {before} before)"),
+        ("crashed", _) => format!("a crash disappeared (it {after} now)"),
+        (_, "exited") => format!("an exit appeared (it {before} before)"),
+        ("exited", _) => format!("an exit disappeared (it {after} now)"),
         _ => format!("{before} → {after}"),
     })
 }

@@ -69,3 +69,29 @@ fn the_command_jail_example_runs_a_case_of_the_python_demo() {
     assert!(text.contains("ended: exit 0"), "{text}");
     assert!(text.contains("total:    EUR 100.00"), "{text}");
 }
+
+#[test]
+fn the_isolated_example_records_an_exit_a_hang_and_an_abort_as_behaviour() {
+    let text = run_example("isolated");
+    // The first run records (or finds the snapshot of an earlier run unchanged).
+    assert!(text.starts_with("batch_count: "), "{text}");
+    for expected in [
+        "- input: 0\n  exited: 2\n",
+        "- input: 13\n  timeout: 2s\n",
+        "- input: 51\n  returned: 2\n",
+        "- input: 2000000\n  crashed: signal 6 (SIGABRT)\n",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+    // The README shows this snapshot verbatim.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let marker = "<!-- isolated-snapshot -->\n```yaml\n";
+    let block = &readme[readme.find(marker).expect("the README block") + marker.len()..];
+    let block = &block[..block.find("```").unwrap()];
+    assert!(
+        text.contains(block),
+        "README block not printed:\n{block}\nin\n{text}"
+    );
+    assert!(text.contains("batch_count: 6 cases — all same"), "{text}");
+}

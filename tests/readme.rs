@@ -72,3 +72,22 @@ fn the_readme_report_is_what_kaizen_prints_for_an_off_by_one() {
         "README report drifted; actual:\n{report}"
     );
 }
+
+#[test]
+fn the_readme_isolated_jail_is_the_example_code_and_its_snapshot() {
+    let readme = readme();
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/isolated.rs"))
+            .unwrap();
+    let code = block_after(&readme, "<!-- isolated -->");
+    assert!(
+        example.contains(&code),
+        "README block not in examples/isolated.rs:\n{code}"
+    );
+    // What the example prints is checked against this block in tests/examples_run.rs.
+    let snapshot = block_after(&readme, "<!-- isolated-snapshot -->");
+    assert!(
+        snapshot.starts_with("- input: 0\n  exited: 2\n"),
+        "{snapshot}"
+    );
+}

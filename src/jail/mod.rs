@@ -6,6 +6,7 @@
 //! count as a failure of the harness: they are behaviour like any other.
 
 pub mod command;
+mod isolate;
 mod panic;
 mod timeout;
 
@@ -14,8 +15,8 @@ use std::panic::Location;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::settings::Settings;
 
@@ -39,6 +40,12 @@ pub trait Jailed: Sync {
     /// Runs the jailed code on one input. Never panics.
     fn run(&self, input: &Self::Input) -> Self::Behaviour;
 
+    /// Runs the jailed code on one input, or says why the harness could not (for a jail
+    /// whose cases run in child processes). The default is [`Jailed::run`], which cannot fail.
+    fn try_run(&self, input: &Self::Input) -> Result<Self::Behaviour, crate::Error> {
+        Ok(self.run(input))
+    }
+
     /// A readable name of the input type, stored in the snapshot header.
     fn input_type(&self) -> Cow<'_, str> {
         Cow::Borrowed(std::any::type_name::<Self::Input>())
@@ -52,7 +59,7 @@ pub trait Jailed: Sync {
 /// assert_eq!(Outcome::Returned(3).label(), "returned");
 /// assert_eq!(Outcome::<u8>::Panicked("boom".into()).label(), "panicked");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome<O> {
     /// The function returned this value.
@@ -61,6 +68,12 @@ pub enum Outcome<O> {
     Panicked(String),
     /// The function did not return within the jail's timeout (shown as e.g. `2s`).
     Timeout(String),
+    /// The function ended its process with `std::process::exit(code)`. Only an isolated jail
+    /// ([`Jail::isolated`]) survives this to record it.
+    Exited(i32),
+    /// The function crashed its process: an abort, a stack overflow, a segmentation fault,
+    /// e.g. `stack overflow (signal 6 (SIGABRT))`. Only an isolated jail records this.
+    Crashed(String),
 }
 
 impl<O: Serialize + Send> Behaviour for Outcome<O> {
@@ -69,6 +82,8 @@ impl<O: Serialize + Send> Behaviour for Outcome<O> {
             Outcome::Returned(_) => "returned",
             Outcome::Panicked(_) => "panicked",
             Outcome::Timeout(_) => "timeout",
+            Outcome::Exited(_) => "exited",
+            Outcome::Crashed(_) => "crashed",
         })
     }
 }
@@ -99,6 +114,7 @@ pub struct Jail<I, O> {
     name: String,
     f: JailedFn<I, O>,
     workers: timeout::Pool<I, O>,
+    isolation: Option<isolate::Isolation<O>>,
     pub(crate) settings: Settings,
     pub(crate) caller: &'static Location<'static>,
 }
@@ -115,6 +131,7 @@ where
             name: name.into(),
             f: Arc::new(f),
             workers: Default::default(),
+            isolation: None,
             settings: Settings::default(),
             caller: Location::caller(),
         }
@@ -155,11 +172,97 @@ where
     /// assert_eq!(jail.call(&(6, 3)), Outcome::Returned(2));
     /// assert_eq!(jail.call(&(1, 0)), Outcome::Panicked("attempt to divide by zero".into()));
     /// ```
+    ///
+    /// # Panics
+    /// Only for an [isolated](Jail::isolated) jail whose child process could not run the
+    /// case (see [`Jail::try_call`]); never because of the jailed code.
     pub fn call(&self, input: &I) -> Outcome<O> {
+        self.try_call(input)
+            .unwrap_or_else(|e| std::panic::panic_any(format!("kaizen: {e}")))
+    }
+
+    /// Calls the jailed function once, catching a panic as behaviour; in a child process if
+    /// the jail is [isolated](Jail::isolated), where this fails if the child could not run
+    /// the case (it never reached the jail, or a value could not cross to it).
+    pub fn try_call(&self, input: &I) -> Result<Outcome<O>, crate::Error> {
+        let Some(isolation) = &self.isolation else {
+            return Ok(self.call_in_process(input));
+        };
+        self.serve_if_child();
+        isolate::run_in_child(isolation, &self.name, input, self.settings.timeout)
+    }
+
+    fn call_in_process(&self, input: &I) -> Outcome<O> {
         match self.settings.timeout {
             None => panic::call_silently(&*self.f, input.clone()),
             Some(limit) => timeout::call_with_timeout(&self.f, &self.workers, input.clone(), limit),
         }
+    }
+
+    /// In a child process started for this (isolated) jail: serves its one case and exits.
+    /// Anywhere else: does nothing.
+    pub(crate) fn serve_if_child(&self) {
+        if let (Some(isolation), Some(target)) = (&self.isolation, isolate::child_target())
+            && isolation.key == target
+        {
+            isolate::serve(&*self.f);
+        }
+    }
+
+    /// True in a child process that runs one case of an isolated jail: there, jails other
+    /// than the one it serves do nothing.
+    pub(crate) fn in_isolation_child() -> bool {
+        isolate::child_target().is_some()
+    }
+
+    /// The same function with a suffix on its isolation key (the sides of an oracle).
+    pub(crate) fn isolation_side(mut self, side: &str) -> Self {
+        self.isolation = self
+            .isolation
+            .map(|i| i.with_key(format!("{}#{side}", i.key)));
+        self
+    }
+}
+
+impl<I, O> Jail<I, O>
+where
+    I: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+    O: Serialize + DeserializeOwned + Send + 'static,
+{
+    /// Runs every case in a child process, so that legacy code which aborts, overflows its
+    /// stack, calls `std::process::exit` or hangs is recorded as behaviour — `crashed:`,
+    /// `exited:`, `timeout:` — instead of ending the test process.
+    ///
+    /// The child is the current test, run again (the test binary re-executed with
+    /// `TEST --exact`); when it reaches this jail it runs one case and exits. So the test
+    /// must reach the jail every time it runs, and each case costs a process start (a few
+    /// milliseconds): isolate the jails that need it. With [`Jail::timeout`], a case past
+    /// the limit is killed with its whole process group, so nothing is left running. The
+    /// output type must be deserializable, to come back from the child.
+    ///
+    /// ```no_run
+    /// use kaizen::{Cases, Jail};
+    /// use std::time::Duration;
+    ///
+    /// fn legacy_depth(n: u64) -> u64 {
+    ///     if n == 0 { 0 } else { 1 + legacy_depth(n - 1) } // overflows the stack for large n
+    /// }
+    ///
+    /// #[test]
+    /// fn depth_is_characterized() {
+    ///     Jail::new("depth", legacy_depth)
+    ///         .isolated()
+    ///         .timeout(Duration::from_secs(10))
+    ///         .check(&Cases::new().list([0, 10, 100_000_000]));
+    /// }
+    /// ```
+    pub fn isolated(mut self) -> Self {
+        // The key names where the jail was made too: two jails of one name in one test
+        // (the legacy code and its refactoring, say) must not serve each other's cases.
+        let at = self.caller;
+        let key = format!("{}@{}:{}:{}", self.name, at.file(), at.line(), at.column());
+        self.isolation = Some(isolate::Isolation::for_current_test(key));
+        self
     }
 }
 
@@ -177,5 +280,9 @@ where
 
     fn run(&self, input: &I) -> Outcome<O> {
         self.call(input)
+    }
+
+    fn try_run(&self, input: &I) -> Result<Outcome<O>, crate::Error> {
+        self.try_call(input)
     }
 }

@@ -1,8 +1,8 @@
 //! How one case is written in a snapshot body, and how the body is split back into cases.
 //!
 //! The body is a YAML sequence with one mapping per case: the `input` key first, then the
-//! keys of the jail's behaviour (`returned:`, `panicked:`, `timeout:` for a Rust function;
-//! `exit:`, `stdout:`, … for a program):
+//! keys of the jail's behaviour (`returned:`, `panicked:`, `timeout:` for a Rust function,
+//! also `exited:` and `crashed:` for an isolated one; `exit:`, `stdout:`, … for a program):
 //!
 //! ```yaml
 //! - input:

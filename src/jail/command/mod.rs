@@ -54,7 +54,7 @@ mod case;
 mod error;
 mod fields;
 mod outcome;
-mod run;
+pub(crate) mod run;
 mod scrub;
 mod spec;
 mod units;
@@ -68,6 +68,7 @@ use super::{Behaviour, Jailed};
 pub use bytes::Data;
 pub use case::CommandCase;
 pub use error::SpecError;
+pub(crate) use outcome::signal_text;
 pub use outcome::{CapturedFile, Ending, ProcessOutcome};
 pub use spec::rows;
 
@@ -140,7 +141,7 @@ impl Behaviour for ProcessOutcome {
     fn label(&self) -> Cow<'_, str> {
         Cow::Owned(match &self.ending {
             Ending::Exit(code) => format!("exit {code}"),
-            Ending::Signal(number) => format!("signal {}", outcome::signal_text(*number)),
+            Ending::Signal(number) => format!("signal {}", signal_text(*number)),
             Ending::Timeout(_) => "timeout".to_string(),
             Ending::Failed(_) => "failed".to_string(),
         })

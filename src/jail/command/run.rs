@@ -122,7 +122,12 @@ fn run_in_case_dir(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
         Ok(command) => command,
         Err(message) => return ProcessOutcome::failed(message),
     };
-    let mut outcome = match supervise(settings, case, &mut command) {
+    let limits = Limits {
+        timeout: settings.timeout,
+        capture: settings.limit,
+    };
+    let stdin = case.stdin.as_ref().map(Data::as_bytes);
+    let mut outcome = match supervise(limits, stdin, &mut command) {
         Ok(outcome) => outcome,
         Err(message) => return ProcessOutcome::failed(message),
     };
@@ -237,11 +242,21 @@ fn build_command(settings: &Settings, case: &CommandCase, dir: &Path) -> Result<
     Ok(command)
 }
 
-/// Starts the program, feeds stdin, drains stdout/stderr within the limit,
-/// and ends with the whole process group killed and the program reaped.
-fn supervise(
-    settings: &Settings,
-    case: &CommandCase,
+/// How long a program may run and how much of each output is kept.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// The time limit; the whole process group is killed when it passes.
+    pub(crate) timeout: Duration,
+    /// The most bytes kept of stdout and of stderr; the program is stopped beyond it.
+    pub(crate) capture: u64,
+}
+
+/// Starts the program (which must be set up as its own process group, with piped or null
+/// streams), feeds `stdin`, drains stdout/stderr within the limit, and ends with the whole
+/// process group killed and the program reaped.
+pub(crate) fn supervise(
+    limits: Limits,
+    stdin: Option<&[u8]>,
     command: &mut Command,
 ) -> Result<ProcessOutcome, String> {
     let program = PathBuf::from(command.get_program());
@@ -252,7 +267,7 @@ fn supervise(
         )
     })?;
     let group = Pid::from_child(&child);
-    let result = feed_and_wait(settings, case, &mut child, group);
+    let result = feed_and_wait(limits, stdin, &mut child, group);
     // Whatever happened, nothing of the program's group may outlive the case.
     kill_group(group);
     let status = child.wait();
@@ -260,7 +275,7 @@ fn supervise(
     let status =
         status.map_err(|err| format!("cannot collect the program's exit status: {err}"))?;
     let ending = match stop {
-        Stop::TimedOut => Ending::Timeout(settings.timeout),
+        Stop::TimedOut => Ending::Timeout(limits.timeout),
         Stop::Exited | Stop::OverLimit => ending_of(status),
     };
     Ok(ProcessOutcome {
@@ -291,8 +306,8 @@ type Waited = (Stop, Vec<u8>, Vec<u8>);
 /// comes, so no helper threads and no sleeping are needed. Without pidfds
 /// (Linux before 5.3) the loop wakes on a short, growing interval instead.
 fn feed_and_wait(
-    settings: &Settings,
-    case: &CommandCase,
+    limits: Limits,
+    input: Option<&[u8]>,
     child: &mut Child,
     group: Pid,
 ) -> Result<Waited, String> {
@@ -300,8 +315,8 @@ fn feed_and_wait(
         rustix::io::ioctl_fionbio(fd, true)
             .map_err(|err| format!("cannot set up the program's pipes: {err}"))
     };
-    let mut stdout = OutputPipe::new(child.stdout.take(), settings.limit);
-    let mut stderr = OutputPipe::new(child.stderr.take(), settings.limit);
+    let mut stdout = OutputPipe::new(child.stdout.take(), limits.capture);
+    let mut stderr = OutputPipe::new(child.stderr.take(), limits.capture);
     for pipe in [
         stdout.pipe().map(AsFd::as_fd),
         stderr.pipe().map(AsFd::as_fd),
@@ -313,16 +328,20 @@ fn feed_and_wait(
     }
     // A program that writes before it reads cannot deadlock against us: stdin
     // is written as the pipe takes it; a program that stops reading gives EPIPE.
-    let mut stdin = match (child.stdin.take(), &case.stdin) {
-        (Some(pipe), Some(data)) if !data.as_bytes().is_empty() => {
+    let mut stdin = match (child.stdin.take(), input) {
+        (Some(pipe), Some(data)) if !data.is_empty() => {
             nonblocking(pipe.as_fd())?;
-            Some((pipe, data.as_bytes()))
+            Some((pipe, data))
         }
         _ => None,
     };
     let exit_fd = rustix::process::pidfd_open(group, PidfdFlags::empty()).ok();
 
-    let deadline = Instant::now() + settings.timeout;
+    let start = Instant::now();
+    // A limit too far out to represent is no limit: a year stands in for it.
+    let deadline = start
+        .checked_add(limits.timeout)
+        .unwrap_or_else(|| start + Duration::from_secs(365 * 24 * 3600));
     let mut pause = Duration::from_millis(1);
     let mut stop = None;
     let mut give_up = deadline;
@@ -417,7 +436,7 @@ fn feed_and_wait(
             "{} went over the capture limit of {}, so the program was stopped; \
              raise `capture.limit` in the spec or make the case print less",
             stream.name(),
-            format_size(settings.limit)
+            format_size(limits.capture)
         )),
         Some(Drained::Error(err)) => Err(format!(
             "cannot read the program's {}: {err}",

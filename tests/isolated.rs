@@ -1,0 +1,240 @@
+//! Isolated jails: each case runs in a child process (the test re-run), so an abort, a stack
+//! overflow, an `exit` or a hang of the legacy code is recorded as behaviour.
+//!
+//! Each test re-runs itself as the child, so everything before the first jail call runs
+//! once per case: the tests keep their snapshots in a fixed folder per test under cargo's
+//! target tmp dir (nothing to clean up in the children) and record with `always`.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use kaizen::env::{Environment, UpdateMode};
+use kaizen::jail::Outcome;
+use kaizen::{Cases, Error, Jail, Oracle};
+
+/// A folder of this test's own, the same in the parent and in its children.
+fn scratch() -> PathBuf {
+    let test = std::thread::current()
+        .name()
+        .expect("libtest names the test's thread")
+        .replace("::", "-");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("isolated")
+        .join(test);
+    std::fs::create_dir_all(&dir).expect("create the scratch folder");
+    dir
+}
+
+fn rerecord() -> Environment {
+    Environment {
+        mode: UpdateMode::Always,
+        ..Environment::default()
+    }
+}
+
+fn deep(n: u64) -> u64 {
+    // A frame that cannot be optimised away, so the recursion really uses the stack.
+    let frame = black_box([n as u8; 512]);
+    if n == 0 {
+        u64::from(frame[0])
+    } else {
+        1 + deep(n - 1) + u64::from(frame[511] == 1)
+    }
+}
+
+/// A legacy routine with every way of ending a process.
+fn legacy(n: i64) -> i64 {
+    match n {
+        0 => std::process::abort(),
+        1 => std::process::exit(3),
+        2 => panic!("two is not allowed"),
+        3 => deep(u64::MAX) as i64,
+        _ => n * 2,
+    }
+}
+
+#[test]
+fn an_isolated_jail_records_abort_exit_panic_and_stack_overflow_as_behaviour() {
+    let dir = scratch();
+    let jail = Jail::new("ends", legacy).isolated().snapshot_dir(&dir);
+    let cases = Cases::new().list([0, 1, 2, 3, 5]);
+
+    let recorded = jail.run_with(&cases, rerecord()).unwrap();
+    assert!(recorded.passed());
+    let snapshot = std::fs::read_to_string(dir.join("ends.snap")).unwrap();
+    for expected in [
+        "- input: 0\n  crashed: signal 6 (SIGABRT)\n",
+        "- input: 1\n  exited: 3\n",
+        "- input: 2\n  panicked: two is not allowed\n",
+        "- input: 3\n  crashed: stack overflow (signal 6 (SIGABRT))\n",
+        "- input: 5\n  returned: 10\n",
+    ] {
+        assert!(snapshot.contains(expected), "{expected:?} in\n{snapshot}");
+    }
+
+    let verified = jail.run_with(&cases, Environment::default()).unwrap();
+    assert!(verified.passed());
+    assert_eq!((verified.same, verified.changed), (5, 0));
+}
+
+#[test]
+fn an_isolated_jail_records_what_an_in_process_jail_records() {
+    let dir = scratch();
+    let values = |n: i64| {
+        (
+            format!("{n:>4}|"),
+            n as f64 / 3.0,
+            vec![Some(n), None],
+            n == 7,
+        )
+    };
+    let cases = Cases::new().list(-20..20i64);
+    let isolated = Jail::new("same_isolated", values)
+        .isolated()
+        .snapshot_dir(&dir)
+        .jobs(2);
+    let in_process = Jail::new("same_in_process", values).snapshot_dir(&dir);
+    isolated.run_with(&cases, rerecord()).unwrap();
+    in_process.run_with(&cases, rerecord()).unwrap();
+    let body = |name: &str| {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.snap"))).unwrap();
+        text[text.find("\n---\n").expect("a header")..].to_string()
+    };
+    assert_eq!(body("same_isolated"), body("same_in_process"));
+}
+
+#[test]
+fn a_hung_isolated_case_is_a_timeout_and_leaves_no_process_running() {
+    let dir = scratch();
+    let pid_file = dir.join("sleeper.pid");
+    let jail = Jail::new("hangs", move |seconds: u64| {
+        if seconds > 0 {
+            let mut sleeper = std::process::Command::new("sleep")
+                .arg("1000")
+                .spawn()
+                .expect("start sleep");
+            std::fs::write(&pid_file, sleeper.id().to_string()).unwrap();
+            std::thread::sleep(Duration::from_secs(seconds));
+            let _ = sleeper.kill();
+            let _ = sleeper.wait();
+        }
+        seconds
+    })
+    .isolated()
+    .timeout(Duration::from_secs(2))
+    .snapshot_dir(&dir);
+
+    let verdict = jail
+        .run_with(&Cases::new().list([0, 600]), rerecord())
+        .unwrap();
+    assert!(verdict.passed());
+    let snapshot = std::fs::read_to_string(dir.join("hangs.snap")).unwrap();
+    assert!(
+        snapshot.contains("- input: 0\n  returned: 0\n"),
+        "{snapshot}"
+    );
+    assert!(
+        snapshot.contains("- input: 600\n  timeout: 2s\n"),
+        "{snapshot}"
+    );
+
+    // The grandchild the hung call started was killed with the child's process group.
+    let pid = std::fs::read_to_string(dir.join("sleeper.pid")).unwrap();
+    let status = PathBuf::from(format!("/proc/{pid}/status"));
+    let gone = (0..100).any(|_| {
+        let state = std::fs::read_to_string(&status).unwrap_or_default();
+        let running = state
+            .lines()
+            .any(|l| l.starts_with("State:") && !l.contains('Z'));
+        if running {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        !running
+    });
+    assert!(
+        gone,
+        "sleep {pid} still runs:\n{}",
+        std::fs::read_to_string(&status).unwrap_or_default()
+    );
+}
+
+#[test]
+fn a_refactoring_that_removes_a_crash_is_reported_as_such() {
+    let dir = scratch();
+    let cases = Cases::new().list([0, 4]);
+    Jail::new("crash_fixed", legacy)
+        .isolated()
+        .snapshot_dir(&dir)
+        .run_with(&cases, rerecord())
+        .unwrap();
+
+    let fixed = |n: i64| if n == 0 { 0 } else { n * 2 };
+    let no_writes = Environment {
+        mode: UpdateMode::No,
+        ..Environment::default()
+    };
+    let verdict = Jail::new("crash_fixed", fixed)
+        .isolated()
+        .snapshot_dir(&dir)
+        .run_with(&cases, no_writes)
+        .unwrap();
+    assert!(!verdict.passed());
+    let report = kaizen::report::render(&verdict, false);
+    assert!(report.contains("1 changed"), "{report}");
+    assert!(
+        report.contains("a crash disappeared (it returned now)"),
+        "{report}"
+    );
+    assert!(report.contains("- crashed: signal 6 (SIGABRT)"), "{report}");
+}
+
+#[test]
+fn an_isolated_oracle_compares_a_crashing_original_with_its_refactoring() {
+    let refactored = |n: i64| n.saturating_mul(2);
+    let oracle = Oracle::new("isolated_oracle", legacy, refactored)
+        .isolated()
+        .replay_recorded(false)
+        .snapshot_dir(scratch());
+    let verdict = oracle
+        .run_with(&Cases::new().list([1, 6, 7]), Environment::default())
+        .unwrap();
+    assert_eq!((verdict.same, verdict.changed), (2, 1));
+    let report = kaizen::report::render(&verdict, false);
+    assert!(report.contains("- exited: 3"), "{report}");
+    assert!(report.contains("+ returned: 2"), "{report}");
+}
+
+#[test]
+fn call_runs_one_case_in_a_child_process() {
+    let jail = Jail::new("call_isolated", legacy).isolated();
+    assert_eq!(jail.call(&21), Outcome::Returned(42));
+    assert_eq!(jail.call(&1), Outcome::Exited(3));
+    assert_eq!(jail.call(&0), Outcome::Crashed("signal 6 (SIGABRT)".into()));
+}
+
+#[test]
+fn a_child_that_never_reaches_the_jail_is_an_error_not_a_behaviour() {
+    // Built on a thread named after no test: the child runs no test and never calls the
+    // function, which must not be recorded as anything.
+    let dir = scratch();
+    let jail = std::thread::Builder::new()
+        .name("no_such_test".into())
+        .spawn(move || Jail::new("unreached", legacy).isolated().snapshot_dir(dir))
+        .unwrap()
+        .join()
+        .unwrap();
+    let err = jail
+        .run_with(&Cases::new().list([5]), rerecord())
+        .unwrap_err();
+    assert!(matches!(err, Error::Isolation { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("unreached: isolated case: the child process")
+            && message.contains("no_such_test --exact")
+            && message.contains("ended with exit 0 before it called the jailed function")
+            && message.contains("nothing was written"),
+        "{message}"
+    );
+    assert_eq!(err.exit_code(), kaizen::ExitCode::Usage);
+}
