@@ -238,3 +238,42 @@ fn a_child_that_never_reaches_the_jail_is_an_error_not_a_behaviour() {
     );
     assert_eq!(err.exit_code(), kaizen::ExitCode::Usage);
 }
+
+#[test]
+fn an_aborting_case_leaves_no_core_file_behind() {
+    // Re-run `call_runs_one_case_in_a_child_process` (whose cases abort) from a shell that
+    // allows core files, in an empty folder: the children must not write one there.
+    let hard = std::process::Command::new("sh")
+        .args(["-c", "ulimit -H -c"])
+        .output()
+        .unwrap();
+    let hard = String::from_utf8_lossy(&hard.stdout).trim().to_string();
+    if hard == "0" {
+        eprintln!("core files are disabled on this machine (hard limit 0): nothing to prove");
+        return;
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let mut command = std::process::Command::new("sh");
+    command
+        .args(["-c", "ulimit -c \"$1\" && exec \"$0\" \"$2\" --exact"])
+        .arg(&exe)
+        .arg(&hard)
+        .arg("call_runs_one_case_in_a_child_process")
+        .current_dir(folder.path());
+    for var in kaizen::env::HERMETIC_STRIP {
+        command.env_remove(var);
+    }
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left in the working folder: {left:?}");
+}

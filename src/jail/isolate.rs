@@ -244,6 +244,17 @@ pub(crate) fn serve<I: DeserializeOwned, O: Serialize>(f: &(dyn Fn(I) -> O + Sen
         Ok(input) => input,
         Err(e) => give_up(&dir, format!("the child could not decode its input: {e}")),
     };
+    // A crash is behaviour here, not something to debug: no core file in the user's
+    // working directory for each aborting case. (Lowering a soft limit cannot fail for
+    // lack of permission; if it fails anyway, a core file is the only cost.)
+    let core = rustix::process::getrlimit(rustix::process::Resource::Core);
+    let _ = rustix::process::setrlimit(
+        rustix::process::Resource::Core,
+        rustix::process::Rlimit {
+            current: Some(0),
+            maximum: core.maximum,
+        },
+    );
     if let Err(e) = fs::write(dir.join(STARTED), b"") {
         give_up(
             &dir,
