@@ -492,7 +492,8 @@ fn label_of(behaviour: &str) -> String {
 }
 
 fn describe(name: &str, cases: usize, sources: &[String], record_command: &str) -> String {
-    let mut s = format!("kaizen characterization of `{name}`: {cases} cases");
+    let noun = if cases == 1 { "case" } else { "cases" };
+    let mut s = format!("kaizen characterization of `{name}`: {cases} {noun}");
     if !sources.is_empty() {
         s.push_str(" from ");
         s.push_str(&sources.join(" + "));

@@ -277,3 +277,25 @@ fn an_aborting_case_leaves_no_core_file_behind() {
         .collect();
     assert!(left.is_empty(), "left in the working folder: {left:?}");
 }
+
+#[test]
+fn a_child_whose_set_up_fails_reports_why_in_the_error() {
+    // Set-up that differs between the test and its re-run: the child panics before it
+    // reaches the jail. The harness prints that panic on stdout, which the error quotes.
+    if std::env::var_os(kaizen::env::ISOLATED).is_some() {
+        panic!("the fixture database is missing in the child");
+    }
+    let jail = Jail::new("set_up_fails", legacy)
+        .isolated()
+        .snapshot_dir(scratch());
+    let err = jail
+        .run_with(&Cases::new().list([5]), rerecord())
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("ended with exit 101 before it called the jailed function")
+            && message.contains("its output ends with:")
+            && message.contains("the fixture database is missing in the child"),
+        "{message}"
+    );
+}

@@ -121,16 +121,42 @@ pub(crate) fn list(project: &Project) -> Result<ExitCode, Error> {
         println!("{name:<20} {cases:<14} {}", snapshot_state(project, &name));
         listed.push(name);
     }
-    for (name, _) in pending_files(project, &[])? {
-        if !listed.contains(&name) {
-            println!(
-                "{name:<20} {:<14} {}",
-                "(no spec)",
-                snapshot_state(project, &name)
-            );
-        }
+    // Snapshots and pending files without a spec: jails of `cargo test`, or specs removed.
+    let mut others: Vec<String> = match std::fs::read_dir(project.snapshot_dir()) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let file = e.file_name().to_string_lossy().into_owned();
+                let name = file
+                    .strip_suffix(".snap.new")
+                    .or(file.strip_suffix(".snap"))?;
+                Some(name.to_string())
+            })
+            .filter(|name| !listed.contains(name))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    others.sort();
+    others.dedup();
+    for name in others {
+        println!(
+            "{name:<20} {:<14} {}",
+            kind_without_spec(project, &name),
+            snapshot_state(project, &name)
+        );
     }
     Ok(code)
+}
+
+/// `(cargo test)` for a snapshot recorded by a Rust jail, `(no spec)` for a command jail
+/// whose spec is gone (or a file that cannot tell).
+fn kind_without_spec(project: &Project, name: &str) -> &'static str {
+    match snapshot::load(&project.snapshot(name)) {
+        Ok(Some(loaded)) if loaded.info.input_type != crate::jail::command::INPUT_TYPE => {
+            "(cargo test)"
+        }
+        _ => "(no spec)",
+    }
 }
 
 fn snapshot_state(project: &Project, name: &str) -> String {

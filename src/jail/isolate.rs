@@ -41,10 +41,11 @@ const ANSWER: &str = "answer";
 /// What went wrong in the child outside the function (the input could not be read, the
 /// outcome could not be encoded).
 const FAILURE: &str = "failure";
-/// The child's stderr.
-const STDERR: &str = "stderr";
-/// How much of the child's stderr an error message quotes.
-const STDERR_TAIL: usize = 1500;
+/// The child's stdout and stderr, together (the test harness reports a failing test's panic
+/// on stdout).
+const OUTPUT: &str = "output";
+/// How much of the child's output an error message quotes.
+const OUTPUT_TAIL: usize = 1500;
 /// The exit code of a child that could not serve its case (see [`FAILURE`]).
 const SERVE_FAILED: i32 = 97;
 
@@ -138,20 +139,22 @@ pub(crate) fn run_in_child<I: Serialize, O>(
                 "check TMPDIR",
             )
         })?;
-    let stderr_path = dir.path().join(STDERR);
-    let stderr = fs::File::create(&stderr_path).map_err(|e| {
-        fail(
-            format!("cannot create {}: {e}", stderr_path.display()),
-            "check TMPDIR",
-        )
-    })?;
+    let output_path = dir.path().join(OUTPUT);
+    let (stdout, stderr) = fs::File::create(&output_path)
+        .and_then(|file| Ok((file.try_clone()?, file)))
+        .map_err(|e| {
+            fail(
+                format!("cannot create {}: {e}", output_path.display()),
+                "check TMPDIR",
+            )
+        })?;
     let mut command = Command::new(&exe);
     command
         .args(&isolation.args)
         .env(env::ISOLATED, &isolation.key)
         .env(env::ISOLATED_DIR, dir.path())
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(stdout)
         .stderr(stderr)
         .process_group(0);
     let limits = Limits {
@@ -177,14 +180,14 @@ pub(crate) fn run_in_child<I: Serialize, O>(
     match (ended, started) {
         (Ending::Timeout(limit), true) => Ok(Outcome::Timeout(show_duration(limit))),
         (Ending::Exit(code), true) => Ok(Outcome::Exited(code)),
-        (Ending::Signal(signal), true) => Ok(Outcome::Crashed(crash(signal, &stderr_path))),
+        (Ending::Signal(signal), true) => Ok(Outcome::Crashed(crash(signal, &output_path))),
         (ending, _) => Err(fail(
             format!(
                 "the child process ({} {}) ended with {} before it called the jailed function{}",
                 exe.display(),
                 shown_args(&isolation.args),
                 ending.label(),
-                stderr_tail(&stderr_path)
+                output_tail(&output_path)
             ),
             "the re-run test must reach this jail's check, run or call every time it runs \
              (build the jail inside the test function; keep set-up that differs between runs \
@@ -201,8 +204,8 @@ fn shown_args(args: &[OsString]) -> String {
 }
 
 /// `stack overflow (signal 6 (SIGABRT))`, or just `signal 11 (SIGSEGV)`.
-fn crash(signal: i32, stderr: &Path) -> String {
-    let text = fs::read(stderr).unwrap_or_default();
+fn crash(signal: i32, output: &Path) -> String {
+    let text = read_tail(output, 64 * 1024);
     let overflow = b"has overflowed its stack";
     if text.windows(overflow.len()).any(|w| w == overflow) {
         format!("stack overflow (signal {})", signal_text(signal))
@@ -211,8 +214,21 @@ fn crash(signal: i32, stderr: &Path) -> String {
     }
 }
 
-fn stderr_tail(path: &Path) -> String {
-    let text = fs::read(path).unwrap_or_default();
+/// The last `n` bytes of a file (all of it if shorter; nothing if unreadable).
+fn read_tail(path: &Path, n: u64) -> Vec<u8> {
+    use std::io::{Seek, SeekFrom};
+    let Ok(mut file) = fs::File::open(path) else {
+        return Vec::new();
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let _ = file.seek(SeekFrom::Start(len.saturating_sub(n)));
+    let mut tail = Vec::new();
+    let _ = file.read_to_end(&mut tail);
+    tail
+}
+
+fn output_tail(path: &Path) -> String {
+    let text = read_tail(path, 4 * OUTPUT_TAIL as u64);
     let text = String::from_utf8_lossy(&text);
     let text = text.trim_end();
     if text.is_empty() {
@@ -221,9 +237,9 @@ fn stderr_tail(path: &Path) -> String {
     let start = text
         .char_indices()
         .map(|(i, _)| i)
-        .find(|&i| text.len() - i <= STDERR_TAIL)
+        .find(|&i| text.len() - i <= OUTPUT_TAIL)
         .unwrap_or(0);
-    format!("; its stderr ends with:\n{}", &text[start..])
+    format!("; its output ends with:\n{}", &text[start..])
 }
 
 /// In a child process: runs the one case this process was started for and exits.

@@ -145,3 +145,38 @@ fn a_folder_without_jails_exits_2_and_suggests_init() {
         .stderr_has("no jail specs (*.yaml) in");
     assert!(!project.exists("snapshots"));
 }
+
+#[test]
+fn a_program_that_cannot_start_is_a_spec_error_not_recorded_behaviour() {
+    let project = Project::new("greet");
+    project.write(
+        "jail/missing.yaml",
+        "command: [\"{root}/target/debug/no_such_program\"]\ncases:\n  - args: [\"1\"]\n",
+    );
+    for command in ["record", "verify"] {
+        let out = project.kaizen([command, "missing"]).run();
+        out.code(2)
+            .stdout_is("")
+            .stderr_has("jail/missing.yaml: the case [\"1\"] could not be run: cannot start ")
+            .stderr_has("no_such_program: No such file or directory")
+            .stderr_has("check `command` in the spec");
+    }
+    assert_eq!(project.files("snapshots"), Vec::<String>::new());
+}
+
+#[test]
+fn output_over_the_capture_limit_stops_the_recording_naming_the_limit() {
+    let project = Project::new("greet");
+    project.write(
+        "jail/flood.yaml",
+        "command: [sh, -c, 'head -c 5000 /dev/zero']\ncapture:\n  limit: 1000\ncases:\n  - args: []\n",
+    );
+    project
+        .kaizen(["record", "flood"])
+        .run()
+        .code(2)
+        .stdout_is("")
+        .stderr_has("jail/flood.yaml: the case (no args) could not be run: stdout went over the capture limit of 1000 bytes")
+        .stderr_has("raise `capture.limit` in the spec");
+    assert_eq!(project.files("snapshots"), Vec::<String>::new());
+}

@@ -95,6 +95,35 @@ fn list_shows_jails_case_counts_snapshots_and_pending_results() {
 }
 
 #[test]
+fn list_shows_the_snapshots_of_rust_jails_and_of_removed_specs_too() {
+    let project = Project::new("greet");
+    project.kaizen(["record"]).run().code(0);
+    // A snapshot that `cargo test` recorded for a Rust jail.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    project.write(
+        "snapshots/invoice_total.snap",
+        std::fs::read(repo.join("snapshots/invoice_total.snap")).unwrap(),
+    );
+    std::fs::remove_file(project.path("jail/count.yaml")).unwrap();
+    let out = project.kaizen(["list"]).run();
+    out.code(0).quiet();
+    let lines: Vec<&str> = out.stdout().lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(
+        lines[0],
+        "greet                2 cases        recorded 2 cases in snapshots/greet.snap"
+    );
+    assert_eq!(
+        lines[1],
+        "count                (no spec)      recorded 3 cases in snapshots/count.snap"
+    );
+    assert!(
+        lines[2].starts_with("invoice_total        (cargo test)   recorded "),
+        "{out}"
+    );
+}
+
+#[test]
 fn list_says_1_case_not_1_cases() {
     let project = Project::new("bytes");
     project.kaizen(["record"]).run().code(0);

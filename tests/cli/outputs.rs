@@ -87,3 +87,28 @@ fn nondeterministic_output_records_once_a_scrub_entry_hides_it() {
         .code(0)
         .stdout_is("pid: 1 case — all same\n");
 }
+
+#[test]
+fn snapshots_do_not_depend_on_where_the_project_is_checked_out() {
+    let first = Project::empty();
+    first.write(
+        "jail/paths.yaml",
+        "command: [sh, -c, 'echo \"{jail}/tool.py failed\"; echo \"data in {root}/data\" >&2']\ncases:\n  - args: []\n",
+    );
+    first.kaizen(["record", "paths"]).run().code(0);
+    let snapshot = first.read("snapshots/paths.snap");
+    assert!(
+        snapshot.ends_with(
+            "- input: {}\n  exit: 0\n  stdout: |\n    [jail]/tool.py failed\n  stderr: |\n    data in [root]/data\n"
+        ),
+        "{snapshot}"
+    );
+    // The same project, checked out somewhere else.
+    let second = Project::empty();
+    crate::harness::copy_tree(&first.root(), &second.root());
+    second
+        .kaizen(["verify", "paths"])
+        .run()
+        .code(0)
+        .stdout_is("paths: 1 case — all same\n");
+}

@@ -51,10 +51,9 @@ fn the_environment_is_cleared_except_path_with_c_locale_and_utc() {
         !env.contains("HOME="),
         "HOME is not inherited unless asked: {env}"
     );
-    let root = _p.path().canonicalize().unwrap();
     assert!(
-        env.contains(&format!("FROM_SPEC={}\n", root.display())),
-        "{env}"
+        env.contains("FROM_SPEC=[root]\n"),
+        "filled with the project's path, which is scrubbed from output: {env}"
     );
 }
 
@@ -282,10 +281,11 @@ fn with_cwd_set_the_program_runs_there_while_files_stay_in_the_case_dir() {
          cwd: jail\ncapture:\n  files: ['*.txt']\ncases: [{files: {in.txt: given}}]\n",
     );
     let outcome = jail.run(&jail.cases()[0]);
-    let root = project.path().canonicalize().unwrap();
+    assert!(project.path().join("jail").is_dir());
     assert_eq!(
         text(&outcome.stdout),
-        format!("{}/jail\ngiven", root.display())
+        "[jail]\ngiven",
+        "runs in the project's jail/ folder, whose path is scrubbed"
     );
     assert_eq!(outcome.files.len(), 2, "{outcome:?}");
     assert_eq!(
@@ -307,15 +307,10 @@ fn placeholders_are_filled_in_args() {
         "command: [sh, -c, 'printf \"%s\\n\" \"$@\"', sh, '{jail}', '{root}']\ncases: [{args: ['{case_dir}/f']}]\n",
     );
     let outcome = jail.run(&jail.cases()[0]);
-    let root = project.path().canonicalize().unwrap();
-    assert_eq!(
-        text(&outcome.stdout),
-        format!(
-            "{}/jail\n{}\n[case_dir]/f\n",
-            root.display(),
-            root.display()
-        )
-    );
+    // Filled with real paths (an unfilled placeholder would print as `{jail}`), which the
+    // default scrub then turns into marks.
+    assert!(project.path().join("jail").is_dir());
+    assert_eq!(text(&outcome.stdout), "[jail]\n[root]\n[case_dir]/f\n");
 }
 
 #[test]

@@ -72,6 +72,9 @@ pub(crate) use outcome::signal_text;
 pub use outcome::{CapturedFile, Ending, ProcessOutcome};
 pub use spec::rows;
 
+/// The input type a command jail's snapshots name in their header.
+pub const INPUT_TYPE: &str = "kaizen::jail::command::CommandCase";
+
 /// A legacy program behind a spec: knows its cases and runs them.
 ///
 /// `CommandJail` is `Send + Sync`: [`CommandJail::run`] may be called from
@@ -130,8 +133,25 @@ impl Jailed for CommandJail {
         CommandJail::run(self, input)
     }
 
+    /// A case kaizen could not run (the program cannot start, an output is over the capture
+    /// limit, the `cwd` is missing) is not behaviour to record or compare: it stops the run
+    /// with a spec error that names the spec and the case, and nothing is written.
+    fn try_run(&self, input: &CommandCase) -> Result<ProcessOutcome, crate::Error> {
+        let outcome = CommandJail::run(self, input);
+        match &outcome.ending {
+            Ending::Failed(message) => Err(crate::Error::Spec {
+                message: format!(
+                    "{}: the case {} could not be run: {message}",
+                    self.settings.spec_path.display(),
+                    input.summary()
+                ),
+            }),
+            _ => Ok(outcome),
+        }
+    }
+
     fn input_type(&self) -> Cow<'_, str> {
-        Cow::Borrowed("kaizen::jail::command::CommandCase")
+        Cow::Borrowed(INPUT_TYPE)
     }
 }
 

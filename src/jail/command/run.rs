@@ -20,7 +20,7 @@ use super::case::CommandCase;
 use super::error::HINT_MARK;
 use super::fields::check_relative;
 use super::outcome::{CapturedFile, Ending, ProcessOutcome};
-use super::scrub::scrub;
+use super::scrub::{CASE_DIR_MARK, PathMark, scrub};
 use super::spec::{Program, Settings};
 use super::units::format_size;
 
@@ -108,12 +108,17 @@ fn run_in_case_dir(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
         .path()
         .canonicalize()
         .unwrap_or_else(|_| case_dir.path().to_path_buf());
-    let mut spellings: Vec<Vec<u8>> = vec![
+    let mut case_dirs: Vec<Vec<u8>> = vec![
         dir.as_os_str().as_bytes().to_vec(),
         case_dir.path().as_os_str().as_bytes().to_vec(),
     ];
-    spellings.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    spellings.dedup();
+    case_dirs.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    case_dirs.dedup();
+    let spellings: Vec<PathMark> = case_dirs
+        .into_iter()
+        .map(|path| (path, CASE_DIR_MARK))
+        .chain(settings.path_marks.iter().cloned())
+        .collect();
 
     if let Err(message) = place_files(&dir, case) {
         return ProcessOutcome::failed(message);

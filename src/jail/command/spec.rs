@@ -103,6 +103,11 @@ pub(crate) enum Program {
 #[derive(Debug)]
 pub(crate) struct Settings {
     pub(crate) name: String,
+    /// The spec file, as it was given.
+    pub(crate) spec_path: PathBuf,
+    /// The spec's folder and the project's, scrubbed from output to `[jail]` and `[root]`
+    /// so that snapshots do not depend on where the project is checked out.
+    pub(crate) path_marks: Vec<super::scrub::PathMark>,
     pub(crate) jail_dir: PathBuf,
     pub(crate) root: PathBuf,
     pub(crate) program: Program,
@@ -394,6 +399,14 @@ pub(crate) fn load(
     };
     let settings = Settings {
         name,
+        spec_path: spec_path.to_path_buf(),
+        path_marks: [
+            super::scrub::path_mark(&jail_dir, super::scrub::JAIL_DIR_MARK),
+            super::scrub::path_mark(&root, super::scrub::ROOT_MARK),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         jail_dir,
         root,
         program,
