@@ -10,6 +10,13 @@ pub fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     (start.elapsed(), out)
 }
 
+/// Lets the file system settle before a section: flushes dirty pages (`sync`), so a section
+/// does not pay for the writeback of the files the previous one wrote and deleted.
+pub fn settle() {
+    let _ = Command::new("sync").status();
+    std::thread::sleep(Duration::from_millis(500));
+}
+
 /// Runs every task `reps` times, interleaved (rep 1 of each, then rep 2 of each, …, the
 /// order rotating each round), and returns each task's median.
 pub fn interleaved(reps: usize, tasks: &mut [&mut dyn FnMut() -> Duration]) -> Vec<Duration> {

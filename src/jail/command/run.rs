@@ -49,27 +49,35 @@ pub(crate) fn run_case(settings: &Settings, case: &CommandCase) -> ProcessOutcom
 
 /// The case directory: removed on drop, also after a timeout or a panic,
 /// even if the program took away its own write permissions.
+///
+/// It is made directly under the canonical temp folder, so its path needs no
+/// resolving per case; and an empty one (the common case) is removed with one
+/// `rmdir`. Both matter: on a disk-backed `/tmp` busy with writeback, these
+/// metadata operations are most of kaizen's own cost per case.
 struct CaseDir {
-    dir: tempfile::TempDir,
+    path: PathBuf,
 }
 
 impl CaseDir {
-    fn create() -> std::io::Result<CaseDir> {
-        let dir = tempfile::Builder::new().prefix("kaizen-case-").tempdir()?;
-        Ok(CaseDir { dir })
+    fn create(base: &Path) -> std::io::Result<CaseDir> {
+        let dir = tempfile::Builder::new()
+            .prefix("kaizen-case-")
+            .tempdir_in(base)?;
+        Ok(CaseDir { path: dir.keep() })
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        &self.path
     }
 }
 
 impl Drop for CaseDir {
     fn drop(&mut self) {
-        if fs::remove_dir_all(self.path()).is_err() {
-            make_dirs_writable(self.path());
-            let _ = fs::remove_dir_all(self.path());
+        if fs::remove_dir(&self.path).is_ok() || fs::remove_dir_all(&self.path).is_ok() {
+            return;
         }
+        make_dirs_writable(&self.path);
+        let _ = fs::remove_dir_all(&self.path);
     }
 }
 
@@ -96,7 +104,7 @@ enum Stop {
 }
 
 fn run_in_case_dir(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
-    let case_dir = match CaseDir::create() {
+    let case_dir = match CaseDir::create(&settings.temp.canonical) {
         Ok(dir) => dir,
         Err(err) => {
             return ProcessOutcome::failed(format!(
@@ -104,16 +112,14 @@ fn run_in_case_dir(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
             ));
         }
     };
-    let dir = case_dir
-        .path()
-        .canonicalize()
-        .unwrap_or_else(|_| case_dir.path().to_path_buf());
-    let mut case_dirs: Vec<Vec<u8>> = vec![
-        dir.as_os_str().as_bytes().to_vec(),
-        case_dir.path().as_os_str().as_bytes().to_vec(),
-    ];
+    let dir = case_dir.path().to_path_buf();
+    // The path as created, and as it reads under the temp folder's other spelling
+    // (`TMPDIR` through a symlink), longest first.
+    let mut case_dirs: Vec<Vec<u8>> = vec![dir.as_os_str().as_bytes().to_vec()];
+    if let (Some(raw), Some(name)) = (&settings.temp.raw, dir.file_name()) {
+        case_dirs.push(raw.join(name).as_os_str().as_bytes().to_vec());
+    }
     case_dirs.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    case_dirs.dedup();
     let spellings: Vec<PathMark> = case_dirs
         .into_iter()
         .map(|path| (path, CASE_DIR_MARK))

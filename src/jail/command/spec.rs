@@ -108,6 +108,8 @@ pub(crate) struct Settings {
     /// The spec's folder and the project's, scrubbed from output to `[jail]` and `[root]`
     /// so that snapshots do not depend on where the project is checked out.
     pub(crate) path_marks: Vec<super::scrub::PathMark>,
+    /// Where case directories are made.
+    pub(crate) temp: TempBase,
     pub(crate) jail_dir: PathBuf,
     pub(crate) root: PathBuf,
     pub(crate) program: Program,
@@ -118,6 +120,32 @@ pub(crate) struct Settings {
     pub(crate) capture: Option<globset::GlobSet>,
     pub(crate) limit: u64,
     pub(crate) scrubs: Vec<(regex::bytes::Regex, String)>,
+}
+
+/// The folder case directories are made in: the system's temp folder (`TMPDIR`), resolved
+/// once per jail rather than once per case.
+#[derive(Debug)]
+pub(crate) struct TempBase {
+    /// The resolved path (no symlinks), or the path as given if it cannot be resolved.
+    pub(crate) canonical: PathBuf,
+    /// The path as given, when it differs from the resolved one.
+    pub(crate) raw: Option<PathBuf>,
+}
+
+impl TempBase {
+    pub(crate) fn from_env() -> TempBase {
+        let given = std::env::temp_dir();
+        match given.canonicalize() {
+            Ok(canonical) if canonical != given => TempBase {
+                canonical,
+                raw: Some(given),
+            },
+            _ => TempBase {
+                canonical: given,
+                raw: None,
+            },
+        }
+    }
 }
 
 /// Reads and checks a spec; returns its settings and its cases in file order.
@@ -407,6 +435,7 @@ pub(crate) fn load(
         .into_iter()
         .flatten()
         .collect(),
+        temp: TempBase::from_env(),
         jail_dir,
         root,
         program,
