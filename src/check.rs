@@ -32,7 +32,7 @@ where
     pub fn run_with(&self, cases: &Cases<I>, env: Environment) -> Result<Verdict, Error> {
         let dir = self.settings.resolved_snapshot_dir();
         let snapshot = settings::snapshot_path(&dir, self.name_str());
-        if Self::in_isolation_child() {
+        if crate::jail::in_isolation_child() {
             // A child process running one case of an isolated jail: serve it if it is
             // this jail's; leave every other jail alone (no run, no file written).
             self.serve_if_child();

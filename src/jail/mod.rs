@@ -52,6 +52,12 @@ pub trait Jailed: Sync {
     }
 }
 
+/// True in a child process that runs one case of an isolated jail ([`Jail::isolated`]):
+/// there, every jail entry but the one the child serves returns at once.
+pub(crate) fn in_isolation_child() -> bool {
+    isolate::child_target().is_some()
+}
+
 /// What a jailed Rust function did with one input.
 ///
 /// ```
@@ -207,12 +213,6 @@ where
         {
             isolate::serve(&*self.f);
         }
-    }
-
-    /// True in a child process that runs one case of an isolated jail: there, jails other
-    /// than the one it serves do nothing.
-    pub(crate) fn in_isolation_child() -> bool {
-        isolate::child_target().is_some()
     }
 
     /// The same function with a suffix on its isolation key (the sides of an oracle).

@@ -156,7 +156,7 @@ where
     pub fn run_with(&self, cases: &Cases<I>, env: Environment) -> Result<Verdict, Error> {
         crate::check::check_name(&self.name)?;
         let snapshot = self.snapshot_path();
-        if Jail::<I, O>::in_isolation_child() {
+        if crate::jail::in_isolation_child() {
             // A child process running one case of an isolated jail (see `Jail::isolated`).
             self.original.serve_if_child();
             self.refactored.serve_if_child();
