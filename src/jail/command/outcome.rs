@@ -22,7 +22,11 @@ pub enum Ending {
     /// whole process group. YAML: `timeout: 2s`.
     Timeout(Duration),
     /// kaizen could not run or capture the case (the program could not start,
-    /// an output went over the capture limit, ...). YAML: `failed: <message>`.
+    /// an output went over the capture limit, ...). [`CommandJail::run`] returns it;
+    /// recording and verifying (through `Jailed::try_run`) stop with a spec error
+    /// instead, so it never reaches a snapshot. YAML: `failed: <message>`.
+    ///
+    /// [`CommandJail::run`]: super::CommandJail::run
     Failed(String),
 }
 
