@@ -51,12 +51,16 @@ pub const FUZZ_CASES: &str = "KAIZEN_FUZZ_CASES";
 pub const ISOLATED: &str = "KAIZEN_ISOLATED";
 /// `KAIZEN_ISOLATED_DIR`: the folder where such a child writes what the case did.
 pub const ISOLATED_DIR: &str = "KAIZEN_ISOLATED_DIR";
+/// `KAIZEN_ISOLATED_PARENT`: the process id of the test process that started such a child;
+/// the child stops at once if it finds itself outliving it.
+pub const ISOLATED_PARENT: &str = "KAIZEN_ISOLATED_PARENT";
 
 /// Variables a hermetic test of kaizen must remove from a child's environment.
 pub const HERMETIC_STRIP: &[&str] = &[
     UPDATE,
     ISOLATED,
     ISOLATED_DIR,
+    ISOLATED_PARENT,
     MAX_SNAPSHOT_SIZE,
     CI,
     NO_COLOR,

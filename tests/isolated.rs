@@ -12,6 +12,9 @@ use std::time::Duration;
 use kaizen::env::{Environment, UpdateMode};
 use kaizen::jail::Outcome;
 use kaizen::{Cases, Error, Jail, Oracle};
+use serde::{Deserialize, Serialize};
+
+mod support;
 
 /// A folder of this test's own, the same in the parent and in its children.
 fn scratch() -> PathBuf {
@@ -230,7 +233,7 @@ fn a_child_that_never_reaches_the_jail_is_an_error_not_a_behaviour() {
     assert!(matches!(err, Error::Isolation { .. }), "{err:?}");
     let message = err.to_string();
     assert!(
-        message.contains("unreached: isolated case: the child process")
+        message.contains("unreached: isolated case: input 5: the child process")
             && message.contains("no_such_test --exact")
             && message.contains("ended with exit 0 before it called the jailed function")
             && message.contains("nothing was written"),
@@ -298,4 +301,119 @@ fn a_child_whose_set_up_fails_reports_why_in_the_error() {
             && message.contains("the fixture database is missing in the child"),
         "{message}"
     );
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Reply {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    error: Option<u8>,
+    code: u8,
+    items: Vec<u8>,
+}
+
+#[test]
+fn a_value_that_cannot_cross_the_process_boundary_exactly_is_an_error_not_a_wrong_snapshot() {
+    // `skip_serializing_if` makes the encoding depend on the value, which a format that is
+    // not self-describing cannot decode reliably: refused, never recorded wrong.
+    let dir = scratch();
+    let reply = |n: u8| Reply {
+        error: None,
+        code: 0,
+        items: vec![0, n],
+    };
+    let jail = Jail::new("skipped_field", reply)
+        .isolated()
+        .snapshot_dir(&dir);
+    let _ = std::fs::remove_file(dir.join("skipped_field.snap"));
+    let err = jail
+        .run_with(&Cases::new().list([7]), rerecord())
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("skipped_field: isolated case: input 7: the outcome")
+            && message.contains("skip_serializing_if")
+            && message.contains("nothing was written"),
+        "{message}"
+    );
+    assert!(!dir.join("skipped_field.snap").exists());
+}
+
+#[test]
+fn an_input_that_cannot_cross_the_process_boundary_exactly_is_refused_by_the_child() {
+    let echo = Jail::new("skipped_input", |r: Reply| r.code).isolated();
+    let input = Reply {
+        error: None,
+        code: 0,
+        items: vec![0, 42],
+    };
+    let err = echo.try_call(&input).unwrap_err().to_string();
+    assert!(
+        err.starts_with(r#"skipped_input: isolated case: input {"code":0,"items":[0,42]}: in the child: the input"#)
+            && (err.contains("did not cross the process boundary exactly")
+                || err.contains("could not be decoded")),
+        "{err}"
+    );
+}
+
+fn multiplier(name: &str, k: u8) -> Jail<u8, u8> {
+    Jail::new(name, move |n: u8| n.wrapping_mul(k)).isolated()
+}
+
+#[test]
+fn jails_of_one_name_made_at_one_place_keep_their_own_functions() {
+    let (twice, thrice) = (multiplier("times", 2), multiplier("times", 3));
+    assert_eq!(thrice.call(&5), Outcome::Returned(15));
+    assert_eq!(twice.call(&5), Outcome::Returned(10));
+}
+
+#[test]
+fn a_jail_made_on_a_thread_without_a_name_says_which_thread_to_make_it_on() {
+    let jail = std::thread::scope(|scope| scope.spawn(|| multiplier("unnamed", 2)).join().unwrap());
+    let err = jail.try_call(&1).unwrap_err().to_string();
+    assert!(
+        err.contains("the jail was made on a thread without a name")
+            && err.contains("make the isolated jail in the test function itself"),
+        "{err}"
+    );
+}
+
+#[test]
+fn killing_the_test_process_kills_the_isolated_child_it_was_waiting_for() {
+    const TEST: &str = "killing_the_test_process_kills_the_isolated_child_it_was_waiting_for";
+    if let Some((_, dir)) = support::child_role() {
+        // The test process that will be killed, waiting for a case that hangs.
+        let pid_file = dir.join("child.pid");
+        let jail = Jail::new("hangs_until_killed", move |seconds: u64| {
+            std::fs::write(&pid_file, std::process::id().to_string()).unwrap();
+            std::thread::sleep(Duration::from_secs(seconds));
+            seconds
+        })
+        .isolated()
+        .snapshot_dir(&dir);
+        let _ = jail.run_with(&Cases::new().list([1000]), rerecord());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut parent = support::spawn_child(TEST, "hang", dir.path());
+    let pid_file = dir.path().join("child.pid");
+    let started = (0..500).any(|_| {
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::read_to_string(&pid_file).is_ok_and(|pid| !pid.is_empty())
+    });
+    let _ = parent.kill();
+    let _ = parent.wait();
+    assert!(started, "the isolated case never started");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let status = PathBuf::from(format!("/proc/{pid}/status"));
+    let gone = (0..100).any(|_| {
+        let state = std::fs::read_to_string(&status).unwrap_or_default();
+        let running = state
+            .lines()
+            .any(|l| l.starts_with("State:") && !l.contains('Z'));
+        if running {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        !running
+    });
+    assert!(gone, "the isolated child {pid} outlived its test process");
 }

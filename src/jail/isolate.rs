@@ -13,8 +13,13 @@
 //! [`Outcome::Exited`], a signal [`Outcome::Crashed`]; the time limit kills the child's
 //! whole process group and records [`Outcome::Timeout`], leaving nothing behind. A child
 //! that never started the call is an [`Error::Isolation`]: the harness, not the legacy
-//! code, failed. Values cross the boundary in postcard, which round-trips every type serde
-//! can derive exactly (no YAML involved, so `Some(None)` stays `Some(None)`).
+//! code, failed.
+//!
+//! Values cross the boundary in postcard (no YAML involved, so `Some(None)` stays
+//! `Some(None)`), each with the sender's [`fingerprint`] of it: the receiver decodes the
+//! value, fingerprints it again and refuses it unless the two agree and no byte is left
+//! over. Postcard is not self-describing, so a type whose encoding depends on the value
+//! (`skip_serializing_if`) could otherwise decode as a different value without an error.
 
 use std::ffi::OsString;
 use std::fs;
@@ -32,6 +37,8 @@ use super::command::run::{Limits, supervise};
 use super::command::{Ending, signal_text};
 use super::panic::call_silently;
 use super::timeout::show_duration;
+use crate::snapshot::exact::fingerprint;
+use crate::snapshot::format;
 use crate::{Error, env};
 
 /// The child writes this file just before it calls the function.
@@ -49,45 +56,102 @@ const OUTPUT_TAIL: usize = 1500;
 /// The exit code of a child that could not serve its case (see [`FAILURE`]).
 const SERVE_FAILED: i32 = 97;
 
-const TYPES_HINT: &str = "isolation sends inputs and outcomes between processes with serde; \
-types that need `deserialize_any` (untagged enums, `#[serde(flatten)]`) cannot be sent: \
-jail a wrapper whose input and output are plain derived types";
+const TYPES_HINT: &str = "isolation sends inputs and outcomes between processes with serde, \
+in a format that is not self-describing: types whose encoding depends on the value \
+(`skip_serializing_if`, untagged or internally tagged enums, `#[serde(flatten)]`) cannot be \
+sent; jail a wrapper whose input and output are plain derived types";
+
+/// A value as it crosses the process boundary: the sender's fingerprint of it, then the
+/// value.
+type Envelope<T> = (String, T);
+
+/// Decodes an envelope; also returns how many bytes were left over.
+type Decode<O> = fn(&[u8]) -> postcard::Result<(Envelope<Outcome<O>>, usize)>;
 
 /// How a jail's cases are run in child processes.
 pub(crate) struct Isolation<O> {
     /// What the child looks for: the jail's name (and the oracle side).
     pub(crate) key: String,
-    /// The arguments that make the test binary run the current test only.
-    args: Vec<OsString>,
+    /// The arguments that make the test binary run the current test only, or why they
+    /// are not known.
+    args: Result<Vec<OsString>, String>,
     /// Decodes the child's answer. A function pointer, so that only turning isolation on
     /// needs the output type to be deserializable.
-    decode: fn(&[u8]) -> postcard::Result<Outcome<O>>,
+    decode: Decode<O>,
 }
 
 impl<O: DeserializeOwned> Isolation<O> {
     /// Isolation that re-runs the test running on this thread: libtest names each test's
-    /// thread after the test. On a thread without a test name (`main` of a plain program,
-    /// such as an example) the program is re-run with its own arguments.
+    /// thread after the test. On the `main` thread of a plain program (an example, a
+    /// binary) the program is re-run with its own arguments. A thread without a name is
+    /// neither, so cases cannot run (the error says so when they are run).
+    ///
+    /// `key` is numbered by how many isolated jails this thread made with the same key
+    /// before, so that jails made at one place in a loop or a helper function stay apart:
+    /// the re-run test makes them in the same order.
     pub(crate) fn for_current_test(key: String) -> Self {
         let thread = std::thread::current();
         let args = match thread.name() {
-            Some(test) if test != "main" => [test, "--exact", "--include-ignored", "--quiet"]
+            Some("main") => Ok(std::env::args_os().skip(1).collect()),
+            Some(test) => Ok([test, "--exact", "--include-ignored", "--quiet"]
                 .iter()
                 .map(OsString::from)
                 .chain([OsString::from("--test-threads=1")])
-                .collect(),
-            _ => std::env::args_os().skip(1).collect(),
+                .collect()),
+            None => Err(
+                "the jail was made on a thread without a name, so kaizen cannot tell \
+                         which test to re-run (libtest names each test's thread after the test)"
+                    .to_string(),
+            ),
         };
         Isolation {
-            key,
+            key: numbered(key),
             args,
             decode: decode::<O>,
         }
     }
 }
 
-fn decode<O: DeserializeOwned>(bytes: &[u8]) -> postcard::Result<Outcome<O>> {
-    postcard::from_bytes(bytes)
+thread_local! {
+    static MADE: std::cell::RefCell<std::collections::HashMap<String, usize>> =
+        Default::default();
+}
+
+/// `key#n`: the n-th isolated jail with this key made on this thread.
+fn numbered(key: String) -> String {
+    let n = MADE.with(|made| {
+        let mut made = made.borrow_mut();
+        let n = made.entry(key.clone()).or_insert(0);
+        *n += 1;
+        *n
+    });
+    format!("{key}#{n}")
+}
+
+fn decode<O: DeserializeOwned>(bytes: &[u8]) -> postcard::Result<(Envelope<Outcome<O>>, usize)> {
+    postcard::take_from_bytes(bytes).map(|(value, rest)| (value, rest.len()))
+}
+
+/// Encodes a value with its fingerprint.
+fn seal<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
+    let print = fingerprint(value).map_err(|e| e.problem)?;
+    postcard::to_allocvec(&(print, value)).map_err(|e| e.to_string())
+}
+
+/// Checks a decoded envelope: nothing left over, and the value fingerprints as sent.
+fn unseal<T: Serialize>(
+    decoded: postcard::Result<(Envelope<T>, usize)>,
+    what: &str,
+) -> Result<T, String> {
+    let ((sent, value), rest) =
+        decoded.map_err(|e| format!("the {what} could not be decoded: {e}"))?;
+    let now = fingerprint(&value).map_err(|e| e.problem)?;
+    if rest != 0 || now != sent {
+        return Err(format!(
+            "the {what} did not cross the process boundary exactly (it decoded as another value)"
+        ));
+    }
+    Ok(value)
 }
 
 impl<O> Isolation<O> {
@@ -107,18 +171,31 @@ pub(crate) fn child_target() -> Option<String> {
 }
 
 /// Runs one case in a child process and reads what it did.
-pub(crate) fn run_in_child<I: Serialize, O>(
+pub(crate) fn run_in_child<I: Serialize, O: Serialize>(
     isolation: &Isolation<O>,
     jail: &str,
     input: &I,
     timeout: Option<Duration>,
 ) -> Result<Outcome<O>, Error> {
+    // The input on one line: as in the snapshot when it fits, else as JSON.
+    let shown = format::encode_input(input)
+        .map(|text| format::display_input(&text))
+        .ok()
+        .filter(|text| !text.contains('\n'))
+        .or_else(|| serde_json::to_string(input).ok())
+        .unwrap_or_else(|| "(an input)".to_string());
     let fail = |message: String, hint: &str| Error::Isolation {
         jail: jail.to_string(),
-        message,
+        message: format!("input {shown}: {message}"),
         hint: hint.to_string(),
     };
-    let bytes = postcard::to_allocvec(input).map_err(|e| {
+    let args = isolation.args.as_ref().map_err(|why| {
+        fail(
+            why.clone(),
+            "make the isolated jail in the test function itself, not on a thread it starts",
+        )
+    })?;
+    let bytes = seal(input).map_err(|e| {
         fail(
             format!("the input cannot be sent to the child: {e}"),
             TYPES_HINT,
@@ -150,9 +227,10 @@ pub(crate) fn run_in_child<I: Serialize, O>(
         })?;
     let mut command = Command::new(&exe);
     command
-        .args(&isolation.args)
+        .args(args)
         .env(env::ISOLATED, &isolation.key)
         .env(env::ISOLATED_DIR, dir.path())
+        .env(env::ISOLATED_PARENT, std::process::id().to_string())
         .stdin(Stdio::piped())
         .stdout(stdout)
         .stderr(stderr)
@@ -166,12 +244,7 @@ pub(crate) fn run_in_child<I: Serialize, O>(
         .ending;
 
     if let Ok(answer) = fs::read(dir.path().join(ANSWER)) {
-        return (isolation.decode)(&answer).map_err(|e| {
-            fail(
-                format!("the outcome could not be read back from the child: {e}"),
-                TYPES_HINT,
-            )
-        });
+        return unseal((isolation.decode)(&answer), "outcome").map_err(|e| fail(e, TYPES_HINT));
     }
     if let Ok(message) = fs::read_to_string(dir.path().join(FAILURE)) {
         return Err(fail(message, TYPES_HINT));
@@ -185,7 +258,7 @@ pub(crate) fn run_in_child<I: Serialize, O>(
             format!(
                 "the child process ({} {}) ended with {} before it called the jailed function{}",
                 exe.display(),
-                shown_args(&isolation.args),
+                shown_args(args),
                 ending.label(),
                 output_tail(&output_path)
             ),
@@ -234,16 +307,24 @@ fn output_tail(path: &Path) -> String {
     if text.is_empty() {
         return String::new();
     }
+    // The last whole lines that fit.
     let start = text
         .char_indices()
         .map(|(i, _)| i)
         .find(|&i| text.len() - i <= OUTPUT_TAIL)
         .unwrap_or(0);
+    let start = if start > 0 && !text[..start].ends_with('\n') {
+        text[start..].find('\n').map_or(start, |n| start + n + 1)
+    } else {
+        start
+    };
     format!("; its output ends with:\n{}", &text[start..])
 }
 
 /// In a child process: runs the one case this process was started for and exits.
-pub(crate) fn serve<I: DeserializeOwned, O: Serialize>(f: &(dyn Fn(I) -> O + Send + Sync)) -> ! {
+pub(crate) fn serve<I: Serialize + DeserializeOwned, O: Serialize>(
+    f: &(dyn Fn(I) -> O + Send + Sync),
+) -> ! {
     let Some(dir) = std::env::var_os(env::ISOLATED_DIR).map(PathBuf::from) else {
         eprintln!(
             "kaizen: {} is set but {} is not; these variables are set by kaizen only",
@@ -256,9 +337,17 @@ pub(crate) fn serve<I: DeserializeOwned, O: Serialize>(f: &(dyn Fn(I) -> O + Sen
     if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
         give_up(&dir, format!("the child could not read its input: {e}"));
     }
-    let input: I = match postcard::from_bytes(&bytes) {
+    // Die with the parent (a test run stopped with Ctrl-C, say), unless it is gone already.
+    let _ = rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::KILL));
+    let parent = std::env::var(env::ISOLATED_PARENT).ok();
+    let parent_now = rustix::process::getppid().map(|p| p.as_raw_nonzero().to_string());
+    if parent.is_some() && parent != parent_now {
+        std::process::exit(SERVE_FAILED);
+    }
+    let decoded = postcard::take_from_bytes::<Envelope<I>>(&bytes).map(|(v, rest)| (v, rest.len()));
+    let input: I = match unseal(decoded, "input") {
         Ok(input) => input,
-        Err(e) => give_up(&dir, format!("the child could not decode its input: {e}")),
+        Err(e) => give_up(&dir, format!("in the child: {e}")),
     };
     // A crash is behaviour here, not something to debug: no core file in the user's
     // working directory for each aborting case. (Lowering a soft limit cannot fail for
@@ -278,7 +367,7 @@ pub(crate) fn serve<I: DeserializeOwned, O: Serialize>(f: &(dyn Fn(I) -> O + Sen
         );
     }
     let outcome = call_silently(f, input);
-    let answer = match postcard::to_allocvec(&outcome) {
+    let answer = match seal(&outcome) {
         Ok(answer) => answer,
         Err(e) => give_up(&dir, format!("the outcome cannot be sent back: {e}")),
     };
