@@ -276,11 +276,14 @@ fn shown_args(args: &[OsString]) -> String {
         .join(" ")
 }
 
-/// `stack overflow (signal 6 (SIGABRT))`, or just `signal 11 (SIGSEGV)`.
+/// `stack overflow (signal 6 (SIGABRT))`, or just `signal 11 (SIGSEGV)`. The Rust runtime's
+/// last words on a stack overflow tell it from another abort.
 fn crash(signal: i32, output: &Path) -> String {
     let text = read_tail(output, 64 * 1024);
-    let overflow = b"has overflowed its stack";
-    if text.windows(overflow.len()).any(|w| w == overflow) {
+    let overflow = b"fatal runtime error: stack overflow";
+    if signal == rustix::process::Signal::ABORT.as_raw()
+        && memchr::memmem::rfind(&text, overflow).is_some()
+    {
         format!("stack overflow (signal {})", signal_text(signal))
     } else {
         format!("signal {}", signal_text(signal))
