@@ -8,6 +8,9 @@
 //! | 2    | usage, jail spec or snapshot file error: fix the named file or command line |
 //! | 3    | a snapshot is missing and this run may not record it (CI, or `KAIZEN_UPDATE=no`) |
 //! | 70   | internal failure of kaizen itself (a bug: please report it) |
+//!
+//! A run ended by a signal exits with 128 + the signal's number, as shells expect: 130 for
+//! Ctrl-C (SIGINT), 143 for SIGTERM, 129 for SIGHUP, after stopping its running cases.
 
 /// A documented process exit code. See the module docs for the table.
 ///

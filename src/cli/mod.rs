@@ -5,6 +5,7 @@
 //! to a documented [`ExitCode`].
 
 mod init;
+mod interrupt;
 mod output;
 mod pending;
 mod progress;
@@ -22,7 +23,7 @@ use crate::{Error, ExitCode};
 #[derive(Debug, Parser)]
 #[command(name = "kaizen", version, about, long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 behaviour unchanged, 1 behaviour changed, 2 usage/spec/snapshot error,\n3 snapshot missing on CI, 70 internal error.\n\nExample:\n  kaizen init && kaizen record && kaizen verify"
+    after_help = "Exit codes: 0 behaviour unchanged, 1 behaviour changed, 2 usage/spec/snapshot error,\n3 snapshot missing on CI, 70 internal error;\n130/143/129 interrupted (Ctrl-C, SIGTERM, SIGHUP: running cases are stopped first).\n\nExample:\n  kaizen init && kaizen record && kaizen verify"
 )]
 pub struct Cli {
     /// The project folder holding `jail/` and `snapshots/`.
@@ -110,7 +111,10 @@ pub enum Command {
 /// Parses the process's arguments, runs the command and returns its exit code.
 pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    run_cli(cli).into()
+    interrupt::install();
+    let code = run_cli(cli);
+    interrupt::wait_if_interrupted();
+    code.into()
 }
 
 /// Runs a parsed command line.

@@ -97,3 +97,51 @@ fn each_case_runs_in_a_fresh_temp_dir_that_is_removed_afterwards() {
         project.left_in_tmp()
     );
 }
+
+#[test]
+fn an_interrupted_run_stops_its_cases_leaves_nothing_behind_and_exits_130() {
+    let project = Project::empty();
+    let pids = project.root().join("pids");
+    project.write(
+        "jail/slow.yaml",
+        format!(
+            "command: [sh, -c, 'echo $$ >> \"{}\"; sleep 100 & wait']\ntimeout: 200s\ncases:\n  - args: [one]\n  - args: [two]\n",
+            pids.display()
+        ),
+    );
+    let mut command = crate::harness::hermetic();
+    command
+        .args(["-j2", "record", "slow"])
+        .current_dir(project.root())
+        .env("TMPDIR", project.tmp())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let kaizen = command.spawn().unwrap();
+    let started = (0..500).any(|_| {
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::read_to_string(&pids).is_ok_and(|p| p.lines().count() == 2)
+    });
+    assert!(started, "the two cases never started");
+    let interrupt = std::process::Command::new("kill")
+        .args(["-INT", &kaizen.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupt.success());
+    let out = kaizen.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("kaizen: interrupted; 2 running case(s) stopped"),
+        "{stderr}"
+    );
+    for pid in std::fs::read_to_string(&pids).unwrap().lines() {
+        let pid: u32 = pid.trim().parse().unwrap();
+        assert!(is_gone(pid), "case {pid} outlived the interrupted run");
+    }
+    assert_eq!(project.files("snapshots"), Vec::<String>::new());
+    assert!(
+        project.left_in_tmp().is_empty(),
+        "{:?}",
+        project.left_in_tmp()
+    );
+}

@@ -70,6 +70,7 @@ pub use case::CommandCase;
 pub use error::SpecError;
 pub(crate) use outcome::signal_text;
 pub use outcome::{CapturedFile, Ending, ProcessOutcome};
+pub(crate) use run::stop_running;
 pub use spec::rows;
 
 /// The input type a command jail's snapshots name in their header.

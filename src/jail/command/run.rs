@@ -30,6 +30,52 @@ const FALLBACK_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 /// group is gone (only a process that left the group can hold them longer).
 const PIPE_GRACE: Duration = Duration::from_secs(2);
 
+/// The process groups and case directories of the cases running now in this process, so
+/// that an interrupted run can stop them ([`stop_running`]).
+#[derive(Default)]
+struct Running {
+    groups: Vec<Pid>,
+    dirs: Vec<PathBuf>,
+    stopping: bool,
+}
+
+static RUNNING: std::sync::Mutex<Running> = std::sync::Mutex::new(Running {
+    groups: Vec::new(),
+    dirs: Vec::new(),
+    stopping: false,
+});
+
+fn running() -> std::sync::MutexGuard<'static, Running> {
+    RUNNING.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Stops every case running now, for a process about to exit on a signal: kills each case's
+/// whole process group, removes the case directories, and makes any case that starts from
+/// now on stop at once. Returns how many cases were running.
+pub(crate) fn stop_running() -> usize {
+    let (groups, dirs) = {
+        let mut running = running();
+        running.stopping = true;
+        (running.groups.clone(), running.dirs.clone())
+    };
+    for group in &groups {
+        kill_group(*group);
+    }
+    // A case that was starting meanwhile kills itself when it registers; give the killed
+    // programs a moment to let go of their directories.
+    std::thread::sleep(Duration::from_millis(50));
+    for group in running().groups.clone() {
+        kill_group(group);
+    }
+    for dir in dirs.iter().chain(&running().dirs.clone()) {
+        if fs::remove_dir_all(dir).is_err() {
+            make_dirs_writable(dir);
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+    groups.len()
+}
+
 /// Runs one case; never panics (an internal panic becomes a `failed` outcome).
 pub(crate) fn run_case(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
     match panic::catch_unwind(AssertUnwindSafe(|| run_in_case_dir(settings, case))) {
@@ -63,7 +109,9 @@ impl CaseDir {
         let dir = tempfile::Builder::new()
             .prefix("kaizen-case-")
             .tempdir_in(base)?;
-        Ok(CaseDir { path: dir.keep() })
+        let path = dir.keep();
+        running().dirs.push(path.clone());
+        Ok(CaseDir { path })
     }
 
     fn path(&self) -> &Path {
@@ -73,11 +121,11 @@ impl CaseDir {
 
 impl Drop for CaseDir {
     fn drop(&mut self) {
-        if fs::remove_dir(&self.path).is_ok() || fs::remove_dir_all(&self.path).is_ok() {
-            return;
+        if fs::remove_dir(&self.path).is_err() && fs::remove_dir_all(&self.path).is_err() {
+            make_dirs_writable(&self.path);
+            let _ = fs::remove_dir_all(&self.path);
         }
-        make_dirs_writable(&self.path);
-        let _ = fs::remove_dir_all(&self.path);
+        running().dirs.retain(|dir| *dir != self.path);
     }
 }
 
@@ -278,10 +326,26 @@ pub(crate) fn supervise(
         )
     })?;
     let group = Pid::from_child(&child);
+    {
+        let mut running = running();
+        if running.stopping {
+            kill_group(group);
+        }
+        running.groups.push(group);
+    }
     let result = feed_and_wait(limits, stdin, &mut child, group);
     // Whatever happened, nothing of the program's group may outlive the case.
     kill_group(group);
     let status = child.wait();
+    let stopped = {
+        let mut running = running();
+        running.groups.retain(|g| *g != group);
+        running.stopping
+    };
+    if stopped {
+        // Killed by an interrupted run: not the program's behaviour.
+        return Err("kaizen was interrupted; the case was stopped".into());
+    }
     let (stop, stdout, stderr) = result?;
     let status =
         status.map_err(|err| format!("cannot collect the program's exit status: {err}"))?;
