@@ -46,6 +46,21 @@ fn deep(n: u64) -> u64 {
     }
 }
 
+/// True once process `pid` has ended (or is a zombie), polled for up to 2 s.
+fn gone_soon(pid: &str) -> bool {
+    let status = PathBuf::from(format!("/proc/{pid}/status"));
+    (0..100).any(|_| {
+        let state = std::fs::read_to_string(&status).unwrap_or_default();
+        let running = state
+            .lines()
+            .any(|l| l.starts_with("State:") && !l.contains('Z'));
+        if running {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        !running
+    })
+}
+
 /// A legacy routine with every way of ending a process.
 fn legacy(n: i64) -> i64 {
     match n {
@@ -144,22 +159,8 @@ fn a_hung_isolated_case_is_a_timeout_and_leaves_no_process_running() {
 
     // The grandchild the hung call started was killed with the child's process group.
     let pid = std::fs::read_to_string(dir.join("sleeper.pid")).unwrap();
-    let status = PathBuf::from(format!("/proc/{pid}/status"));
-    let gone = (0..100).any(|_| {
-        let state = std::fs::read_to_string(&status).unwrap_or_default();
-        let running = state
-            .lines()
-            .any(|l| l.starts_with("State:") && !l.contains('Z'));
-        if running {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        !running
-    });
-    assert!(
-        gone,
-        "sleep {pid} still runs:\n{}",
-        std::fs::read_to_string(&status).unwrap_or_default()
-    );
+    let gone = gone_soon(pid.trim());
+    assert!(gone, "sleep {pid} still runs");
 }
 
 #[test]
@@ -394,7 +395,11 @@ fn killing_the_test_process_kills_the_isolated_child_it_was_waiting_for() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let mut parent = support::spawn_child(TEST, "hang", dir.path());
+    // The killed process cannot remove its case folder: keep it inside this test's folder.
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let tmp = tmp.to_string_lossy().into_owned();
+    let mut parent = support::spawn_child_with(TEST, "hang", dir.path(), &[("TMPDIR", &tmp)]);
     let pid_file = dir.path().join("child.pid");
     let started = (0..500).any(|_| {
         std::thread::sleep(Duration::from_millis(20));
@@ -404,16 +409,6 @@ fn killing_the_test_process_kills_the_isolated_child_it_was_waiting_for() {
     let _ = parent.wait();
     assert!(started, "the isolated case never started");
     let pid = std::fs::read_to_string(&pid_file).unwrap();
-    let status = PathBuf::from(format!("/proc/{pid}/status"));
-    let gone = (0..100).any(|_| {
-        let state = std::fs::read_to_string(&status).unwrap_or_default();
-        let running = state
-            .lines()
-            .any(|l| l.starts_with("State:") && !l.contains('Z'));
-        if running {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        !running
-    });
+    let gone = gone_soon(pid.trim());
     assert!(gone, "the isolated child {pid} outlived its test process");
 }
