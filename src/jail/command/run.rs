@@ -64,10 +64,12 @@ pub(crate) fn stop_running() -> usize {
     // A case that was starting meanwhile kills itself when it registers; give the killed
     // programs a moment to let go of their directories.
     std::thread::sleep(Duration::from_millis(50));
-    for group in running().groups.clone() {
+    let late = running().groups.clone();
+    for group in late {
         kill_group(group);
     }
-    for dir in dirs.iter().chain(&running().dirs.clone()) {
+    let later = running().dirs.clone();
+    for dir in dirs.iter().chain(&later) {
         if fs::remove_dir_all(dir).is_err() {
             make_dirs_writable(dir);
             let _ = fs::remove_dir_all(dir);
