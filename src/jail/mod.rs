@@ -235,8 +235,8 @@ where
     ///
     /// The child is the current test, run again (the test binary re-executed with
     /// `TEST --exact`); when it reaches this jail it runs one case and exits. So the test
-    /// must reach the jail every time it runs, and each case costs a process start (a few
-    /// milliseconds): isolate the jails that need it. With [`Jail::timeout`], a case past
+    /// must reach the jail every time it runs, and each case costs a start of the test
+    /// binary: isolate the jails that need it. With [`Jail::timeout`], a case past
     /// the limit is killed with its whole process group, so nothing is left running. The
     /// output type must be deserializable, to come back from the child.
     ///
