@@ -312,16 +312,20 @@ struct Reply {
     items: Vec<u8>,
 }
 
+/// A reply whose skipped `error` field shifts the encoding of the fields after it.
+fn reply(n: u8) -> Reply {
+    Reply {
+        error: None,
+        code: 0,
+        items: vec![0, n],
+    }
+}
+
 #[test]
 fn a_value_that_cannot_cross_the_process_boundary_exactly_is_an_error_not_a_wrong_snapshot() {
     // `skip_serializing_if` makes the encoding depend on the value, which a format that is
     // not self-describing cannot decode reliably: refused, never recorded wrong.
     let dir = scratch();
-    let reply = |n: u8| Reply {
-        error: None,
-        code: 0,
-        items: vec![0, n],
-    };
     let jail = Jail::new("skipped_field", reply)
         .isolated()
         .snapshot_dir(&dir);
@@ -342,12 +346,7 @@ fn a_value_that_cannot_cross_the_process_boundary_exactly_is_an_error_not_a_wron
 #[test]
 fn an_input_that_cannot_cross_the_process_boundary_exactly_is_refused_by_the_child() {
     let echo = Jail::new("skipped_input", |r: Reply| r.code).isolated();
-    let input = Reply {
-        error: None,
-        code: 0,
-        items: vec![0, 42],
-    };
-    let err = echo.try_call(&input).unwrap_err().to_string();
+    let err = echo.try_call(&reply(42)).unwrap_err().to_string();
     assert!(
         err.starts_with(r#"skipped_input: isolated case: input {"code":0,"items":[0,42]}: in the child: the input"#)
             && (err.contains("did not cross the process boundary exactly")

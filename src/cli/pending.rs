@@ -118,7 +118,10 @@ pub(crate) fn list(project: &Project) -> Result<ExitCode, Error> {
                 format!("spec error: {}", e.to_string().lines().next().unwrap_or(""))
             }
         };
-        println!("{name:<20} {cases:<14} {}", snapshot_state(project, &name));
+        println!(
+            "{name:<20} {cases:<14} {}",
+            snapshot_state(project, &name).0
+        );
         listed.push(name);
     }
     // Snapshots and pending files without a spec: jails of `cargo test`, or specs removed.
@@ -139,42 +142,41 @@ pub(crate) fn list(project: &Project) -> Result<ExitCode, Error> {
     others.sort();
     others.dedup();
     for name in others {
-        println!(
-            "{name:<20} {:<14} {}",
-            kind_without_spec(project, &name),
-            snapshot_state(project, &name)
-        );
+        let (state, input_type) = snapshot_state(project, &name);
+        // `(cargo test)` for a snapshot recorded by a Rust jail, `(no spec)` for a command
+        // jail whose spec is gone (or a file that cannot tell).
+        let kind = match input_type {
+            Some(t) if t != crate::jail::command::INPUT_TYPE => "(cargo test)",
+            _ => "(no spec)",
+        };
+        println!("{name:<20} {kind:<14} {state}");
     }
     Ok(code)
 }
 
-/// `(cargo test)` for a snapshot recorded by a Rust jail, `(no spec)` for a command jail
-/// whose spec is gone (or a file that cannot tell).
-fn kind_without_spec(project: &Project, name: &str) -> &'static str {
-    match snapshot::load(&project.snapshot(name)) {
-        Ok(Some(loaded)) if loaded.info.input_type != crate::jail::command::INPUT_TYPE => {
-            "(cargo test)"
-        }
-        _ => "(no spec)",
-    }
-}
-
-fn snapshot_state(project: &Project, name: &str) -> String {
+/// What the jail's snapshot holds, and the input type it was recorded for.
+fn snapshot_state(project: &Project, name: &str) -> (String, Option<String>) {
     let path = project.snapshot(name);
-    let mut state = match snapshot::load(&path) {
-        Ok(Some(loaded)) => format!(
-            "recorded {} in {}",
-            cases(loaded.info.cases),
-            shown(project, &path)
+    let (mut state, input_type) = match snapshot::load(&path) {
+        Ok(Some(loaded)) => (
+            format!(
+                "recorded {} in {}",
+                cases(loaded.info.cases),
+                shown(project, &path)
+            ),
+            Some(loaded.info.input_type),
         ),
-        Ok(None) => "not recorded".to_string(),
-        Err(e) => format!(
-            "unreadable snapshot: {}",
-            e.to_string().lines().next().unwrap_or("")
+        Ok(None) => ("not recorded".to_string(), None),
+        Err(e) => (
+            format!(
+                "unreadable snapshot: {}",
+                e.to_string().lines().next().unwrap_or("")
+            ),
+            None,
         ),
     };
     if pending_path(&path).exists() {
         state.push_str(" · pending results (kaizen accept / reject)");
     }
-    state
+    (state, input_type)
 }

@@ -177,16 +177,9 @@ pub(crate) fn run_in_child<I: Serialize, O: Serialize>(
     input: &I,
     timeout: Option<Duration>,
 ) -> Result<Outcome<O>, Error> {
-    // The input on one line: as in the snapshot when it fits, else as JSON.
-    let shown = format::encode_input(input)
-        .map(|text| format::display_input(&text))
-        .ok()
-        .filter(|text| !text.contains('\n'))
-        .or_else(|| serde_json::to_string(input).ok())
-        .unwrap_or_else(|| "(an input)".to_string());
     let fail = |message: String, hint: &str| Error::Isolation {
         jail: jail.to_string(),
-        message: format!("input {shown}: {message}"),
+        message: format!("input {}: {message}", one_line(input)),
         hint: hint.to_string(),
     };
     let args = isolation.args.as_ref().map_err(|why| {
@@ -267,6 +260,16 @@ pub(crate) fn run_in_child<I: Serialize, O: Serialize>(
              out of it); a time limit counts the child's start-up too",
         )),
     }
+}
+
+/// An input on one line, for an error message: as in the snapshot when it fits, else as JSON.
+fn one_line<I: Serialize>(input: &I) -> String {
+    format::encode_input(input)
+        .map(|text| format::display_input(&text))
+        .ok()
+        .filter(|text| !text.contains('\n'))
+        .or_else(|| serde_json::to_string(input).ok())
+        .unwrap_or_else(|| "(an input)".to_string())
 }
 
 fn shown_args(args: &[OsString]) -> String {

@@ -32,7 +32,6 @@ const PIPE_GRACE: Duration = Duration::from_secs(2);
 
 /// The process groups and case directories of the cases running now in this process, so
 /// that an interrupted run can stop them ([`stop_running`]).
-#[derive(Default)]
 struct Running {
     groups: Vec<Pid>,
     dirs: Vec<PathBuf>,
@@ -70,10 +69,7 @@ pub(crate) fn stop_running() -> usize {
     }
     let later = running().dirs.clone();
     for dir in dirs.iter().chain(&later) {
-        if fs::remove_dir_all(dir).is_err() {
-            make_dirs_writable(dir);
-            let _ = fs::remove_dir_all(dir);
-        }
+        remove_case_dir(dir);
     }
     groups.len()
 }
@@ -123,11 +119,17 @@ impl CaseDir {
 
 impl Drop for CaseDir {
     fn drop(&mut self) {
-        if fs::remove_dir(&self.path).is_err() && fs::remove_dir_all(&self.path).is_err() {
-            make_dirs_writable(&self.path);
-            let _ = fs::remove_dir_all(&self.path);
-        }
+        remove_case_dir(&self.path);
         running().dirs.retain(|dir| *dir != self.path);
+    }
+}
+
+/// Removes a case directory: an empty one with one `rmdir`, else with everything in it,
+/// even if the program took away its own write permissions.
+fn remove_case_dir(dir: &Path) {
+    if fs::remove_dir(dir).is_err() && fs::remove_dir_all(dir).is_err() {
+        make_dirs_writable(dir);
+        let _ = fs::remove_dir_all(dir);
     }
 }
 
