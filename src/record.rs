@@ -1,7 +1,7 @@
 //! The recorder: turns cases into encoded inputs (dropping duplicates) and runs them
 //! through a jail, in parallel when asked, keeping the cases' order.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
@@ -34,6 +34,10 @@ pub struct Observed {
 
 /// Encodes every case's input and drops inputs already seen (the first source wins).
 ///
+/// Only inputs equal as values are merged: two inputs whose texts are the same but whose
+/// values differ (`None` and `Some(None)`, `NaN` and `-NaN`) cannot both be recorded, and
+/// are refused naming both cases.
+///
 /// ```
 /// use kaizen::{Cases, record::prepare};
 /// let cases = Cases::new().list([1, 2]).combinations(vec![2, 3]).generate();
@@ -42,20 +46,49 @@ pub struct Observed {
 /// assert_eq!(inputs, vec![1, 2, 3]);
 /// ```
 pub fn prepare<I: Serialize>(jail: &str, cases: Vec<Case<I>>) -> Result<Vec<Prepared<I>>, Error> {
-    let mut seen = HashSet::with_capacity(cases.len());
-    let mut out = Vec::with_capacity(cases.len());
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(cases.len());
+    let mut out: Vec<Prepared<I>> = Vec::with_capacity(cases.len());
     for case in cases {
         let text = format::encode_input(&case.input)
             .map_err(|e| unrepresentable(jail, &case.origin, &e))?;
-        if seen.insert(text.clone()) {
-            out.push(Prepared {
-                input: case.input,
-                text,
-                origin: case.origin,
-            });
+        match seen.get(&text) {
+            Some(&earlier) => same_value(jail, &out[earlier], &case)?,
+            None => {
+                seen.insert(text.clone(), out.len());
+                out.push(Prepared {
+                    input: case.input,
+                    text,
+                    origin: case.origin,
+                });
+            }
         }
     }
     Ok(out)
+}
+
+/// Accepts `case` as a duplicate of `earlier` (whose text it has) only when the two are
+/// equal as values: serde sees them identically.
+fn same_value<I: Serialize>(
+    jail: &str,
+    earlier: &Prepared<I>,
+    case: &Case<I>,
+) -> Result<(), Error> {
+    let (a, b) = (
+        exact::fingerprint(&earlier.input),
+        exact::fingerprint(&case.input),
+    );
+    if a.is_ok() && a == b {
+        return Ok(());
+    }
+    Err(Error::Unrepresentable {
+        jail: jail.to_string(),
+        case: format!("{} and case {}", earlier.origin, case.origin),
+        message: format!(
+            "two different inputs are written alike, so one of them reads back from YAML as a different value:\n{}",
+            format::display_input(&earlier.text)
+        ),
+        hint: "use plain structs, enums, options, sequences, maps, numbers and strings in the input type (wrap an inner Option in an enum or a struct with a field; keep a NaN's sign in an integer)".into(),
+    })
 }
 
 /// Proves that every input survives the trip through the snapshot exactly: it is read back

@@ -273,3 +273,55 @@ fn an_enum_variant_wrapping_another_enum_round_trips() {
     assert!(text.contains("Nested:\n      Rgb:"), "{text}");
     assert!(jail.run_with(&cases, local(No)).unwrap().passed());
 }
+
+/// Runs `inputs` through a recording jail and returns the error's text.
+fn refused_list<I>(name: &str, inputs: Vec<I>) -> String
+where
+    I: Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let jail = Jail::new(name, |_: I| 0).snapshot_dir(dir.path());
+    let result = jail.run_with(&Cases::new().list(inputs), local(Always));
+    let written = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .count();
+    match result {
+        Err(err @ Error::Unrepresentable { .. }) => {
+            assert_eq!(written, 0, "something was written");
+            err.to_string()
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn distinct_inputs_written_alike_are_refused_naming_both_cases_not_merged() {
+    let msg = refused_list("option_option_unit", vec![None, Some(None), Some(Some(()))]);
+    assert!(msg.contains("list #0"), "{msg}");
+    assert!(msg.contains("list #1"), "{msg}");
+    assert!(
+        msg.contains("reads back from YAML as a different value"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_nan_and_a_negative_nan_in_one_list_are_refused_not_merged() {
+    let msg = refused_list("two_nans", vec![f64::NAN, -f64::NAN]);
+    assert!(msg.contains("list #0") && msg.contains("list #1"), "{msg}");
+}
+
+#[test]
+fn equal_inputs_from_two_sources_are_still_recorded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let jail = Jail::new("equal_twice", |x: f64| x.is_nan()).snapshot_dir(dir.path());
+    let cases = Cases::new()
+        .list([f64::NAN, 1.5, -0.0])
+        .list([f64::NAN, 1.5, 0.0]);
+    let verdict = jail.run_with(&cases, local(Always)).unwrap();
+    assert_eq!(verdict.total + verdict.new, 4, "{verdict:?}");
+    let text = std::fs::read_to_string(dir.path().join("equal_twice.snap")).unwrap();
+    assert!(text.contains("cases: 4"), "{text}");
+}
