@@ -20,6 +20,8 @@
 //! value, fingerprints it again and refuses it unless the two agree and no byte is left
 //! over. Postcard is not self-describing, so a type whose encoding depends on the value
 //! (`skip_serializing_if`) could otherwise decode as a different value without an error.
+//! Fingerprints trace unordered collections in canonical order, so a `HashMap` that decodes
+//! into another iteration order on the other side still passes.
 
 use std::ffi::OsString;
 use std::fs;

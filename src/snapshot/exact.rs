@@ -77,7 +77,10 @@ impl serde::ser::Error for ExactError {
 /// apart from `&str`, `Some(..)` apart from `None` and `()`, unit struct, enum and variant
 /// names with variant indices, length hints of sequences and maps, bytes as hex, and
 /// skipped struct fields. Two values have equal fingerprints exactly when serde sees them
-/// identically. It fails only if the value's own `Serialize` implementation fails.
+/// identically — except for the order of an unordered collection (`HashMap`, `HashSet`),
+/// which is traced in [canonical order](crate::snapshot::canonical), so a map that iterates
+/// in another order has the same fingerprint. It fails only if the value's own `Serialize`
+/// implementation fails.
 ///
 /// ```
 /// use kaizen::snapshot::exact::fingerprint;

@@ -31,12 +31,15 @@ pub(crate) mod stream;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-/// Serializes `value` as YAML the way kaizen stores it (enums as single-key maps).
+use super::canonical::Canonical;
+
+/// Serializes `value` as YAML the way kaizen stores it (enums as single-key maps, unordered
+/// collections in [canonical order](super::canonical)).
 pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_yaml::Error> {
     let mut buf = Vec::with_capacity(64);
     {
         let mut ser = serde_yaml::Serializer::new(&mut buf);
-        serde_yaml::with::singleton_map_recursive::serialize(value, &mut ser)?;
+        serde_yaml::with::singleton_map_recursive::serialize(&Canonical(value), &mut ser)?;
     }
     // The emitter writes UTF-8 only.
     Ok(String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into()))

@@ -28,6 +28,7 @@
 //! a crash leaves either the old file or the complete new one. A file that cannot be read
 //! as a kaizen snapshot is reported with its line and never overwritten.
 
+pub mod canonical;
 pub mod exact;
 pub mod format;
 pub mod lock;

@@ -8,25 +8,67 @@ use serde::ser::{
     SerializeTupleStruct, SerializeTupleVariant,
 };
 
+use std::any::type_name;
+
 use super::ExactError;
+use crate::snapshot::canonical::{self, Canonical};
 
 /// Writes the trace of `value` into a string; see [`super::fingerprint`].
+///
+/// A value holding an unordered collection is traced again in canonical order (see
+/// [`crate::snapshot::canonical`]), so its fingerprint does not depend on the order a
+/// `HashMap` or `HashSet` happens to iterate in.
 pub(super) fn trace<T: Serialize + ?Sized>(value: &T) -> Result<String, ExactError> {
-    let mut tracer = Tracer { out: String::new() };
-    value.serialize(&mut tracer)?;
-    Ok(tracer.out)
+    match trace_once(value) {
+        Err((_, true)) => trace_once(&Canonical(value)).map_err(|(e, _)| e),
+        other => other.map_err(|(e, _)| e),
+    }
+}
+
+/// Traces `value` in its own order; the error says whether an unordered collection
+/// stopped the trace.
+fn trace_once<T: Serialize + ?Sized>(value: &T) -> Result<String, (ExactError, bool)> {
+    let mut tracer = Tracer {
+        out: String::new(),
+        ty: type_name::<T>(),
+        unordered: false,
+    };
+    match value.serialize(&mut tracer) {
+        Ok(()) => Ok(tracer.out),
+        Err(e) => Err((e, tracer.unordered)),
+    }
 }
 
 /// The serializer. Every value is written self-delimited (a type tag and balanced brackets,
 /// names and text quoted with `{:?}`), so concatenated traces cannot run into each other.
 struct Tracer {
     out: String,
+    /// The type of the value being traced.
+    ty: &'static str,
+    /// An unordered collection was met: the trace stopped and must start again in
+    /// canonical order.
+    unordered: bool,
 }
 
 impl Tracer {
     fn put(&mut self, args: std::fmt::Arguments<'_>) {
         // Writing into a String cannot fail.
         let _ = self.out.write_fmt(args);
+    }
+
+    /// Traces `value`, noting its type.
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.ty = type_name::<T>();
+        value.serialize(self)
+    }
+
+    /// Stops the trace when the collection starting now has no order of its own.
+    fn ordered(&mut self) -> Done {
+        if canonical::is_unordered(self.ty) {
+            self.unordered = true;
+            return Err(ser::Error::custom("an unordered collection"));
+        }
+        Ok(())
     }
 
     fn variant(&mut self, name: &str, index: u32, variant: &str) {
@@ -121,7 +163,7 @@ impl ser::Serializer for &mut Tracer {
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Done {
         self.out.push_str("Some(");
-        value.serialize(&mut *self)?;
+        self.value(value)?;
         self.out.push(')');
         Ok(())
     }
@@ -143,7 +185,7 @@ impl ser::Serializer for &mut Tracer {
         value: &T,
     ) -> Done {
         self.put(format_args!("newtype:{name:?}("));
-        value.serialize(&mut *self)?;
+        self.value(value)?;
         self.out.push(')');
         Ok(())
     }
@@ -156,11 +198,12 @@ impl ser::Serializer for &mut Tracer {
     ) -> Done {
         self.variant(name, index, variant);
         self.out.push('(');
-        value.serialize(&mut *self)?;
+        self.value(value)?;
         self.out.push(')');
         Ok(())
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Self, ExactError> {
+        self.ordered()?;
         self.put(format_args!("seq<{len:?}>["));
         Ok(self)
     }
@@ -184,6 +227,7 @@ impl ser::Serializer for &mut Tracer {
         Ok(self)
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Self, ExactError> {
+        self.ordered()?;
         self.put(format_args!("map<{len:?}>{{"));
         Ok(self)
     }
@@ -206,7 +250,7 @@ impl ser::Serializer for &mut Tracer {
 
 impl Tracer {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut *self)?;
+        self.value(value)?;
         self.out.push(',');
         Ok(())
     }
@@ -270,7 +314,7 @@ impl SerializeMap for &mut Tracer {
     type Ok = ();
     type Error = ExactError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
-        key.serialize(&mut **self)?;
+        self.value(key)?;
         self.out.push_str("=>");
         Ok(())
     }

@@ -5,14 +5,18 @@
 //! simple to get exactly right — numbers, booleans, nulls, plain ASCII strings, and block
 //! sequences and mappings of them (enums as single-key maps, as kaizen stores them) — and
 //! gives up ([`Unsupported`]) on anything else: quoted or multi-line strings, non-ASCII text,
-//! complex keys, bytes. The caller then uses serde_yaml, so the text is always serde_yaml's
+//! complex keys, bytes, unordered collections (`HashMap`, `HashSet`). The caller then uses serde_yaml, so the text is always serde_yaml's
 //! (a property test in `format::tests` compares both on hostile values).
 //!
 //! It also gives up on every construct that `exact::check_representable` flags (`Some(None)`,
 //! `Some(())`, non-standard NaNs, bytes), so a value it writes needs no separate check.
 
+use std::any::type_name;
+
 use serde::Serialize;
 use serde::ser;
+
+use crate::snapshot::canonical::is_unordered;
 
 mod key;
 
@@ -47,12 +51,7 @@ pub(crate) fn input_row<T: Serialize + ?Sized>(out: &mut String, input: &T) -> b
         out,
         inside_some: false,
     };
-    let ok = input
-        .serialize(Value {
-            w: &mut w,
-            at: At::Value(2),
-        })
-        .is_ok();
+    let ok = write(&mut w, At::Value(2), input).is_ok();
     if !ok {
         out.truncate(start);
     }
@@ -69,13 +68,7 @@ pub(crate) fn behaviour<T: Serialize + ?Sized>(out: &mut String, behaviour: &T) 
         out,
         inside_some: false,
     };
-    let ok = matches!(
-        behaviour.serialize(Value {
-            w: &mut w,
-            at: At::Item(0)
-        }),
-        Ok(Kind::Mapping)
-    );
+    let ok = matches!(write(&mut w, At::Item(0), behaviour), Ok(Kind::Mapping));
     if !ok {
         out.truncate(start);
     }
@@ -224,6 +217,21 @@ const PLAIN: [bool; 256] = {
 struct Value<'a, 'o> {
     w: &'a mut Writer<'o>,
     at: At,
+    /// The type of the value (an unordered collection is left to the canonical writer).
+    ty: &'static str,
+}
+
+/// Writes `value` at `at`, noting its type.
+fn write<T: Serialize + ?Sized>(
+    w: &mut Writer<'_>,
+    at: At,
+    value: &T,
+) -> Result<Kind, Unsupported> {
+    value.serialize(Value {
+        w,
+        at,
+        ty: type_name::<T>(),
+    })
 }
 
 impl<'a, 'o> Value<'a, 'o> {
@@ -354,7 +362,7 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Kind, Unsupported> {
         self.w.inside_some = true;
-        value.serialize(self)
+        write(self.w, self.at, value)
     }
     fn serialize_unit(self) -> Result<Kind, Unsupported> {
         self.w.null(self.at)
@@ -375,7 +383,7 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         _: &'static str,
         value: &T,
     ) -> Result<Kind, Unsupported> {
-        value.serialize(self)
+        write(self.w, self.at, value)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -385,10 +393,13 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         value: &T,
     ) -> Result<Kind, Unsupported> {
         let (w, at) = self.variant(variant)?;
-        value.serialize(Value { w, at })?;
+        write(w, at, value)?;
         Ok(Kind::Mapping)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'o>, Unsupported> {
+        if is_unordered(self.ty) {
+            return Err(Unsupported);
+        }
         Ok(self.compound(Kind::Sequence))
     }
     fn serialize_tuple(self, _: usize) -> Result<Compound<'a, 'o>, Unsupported> {
@@ -409,11 +420,14 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         _: usize,
     ) -> Result<Compound<'a, 'o>, Unsupported> {
         let (w, at) = self.variant(variant)?;
-        let mut c = Value { w, at }.compound(Kind::Sequence);
+        let mut c = Value { w, at, ty: "" }.compound(Kind::Sequence);
         c.wraps_variant = true;
         Ok(c)
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'o>, Unsupported> {
+        if is_unordered(self.ty) {
+            return Err(Unsupported);
+        }
         Ok(self.compound(Kind::Mapping))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'o>, Unsupported> {
@@ -427,7 +441,7 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         _: usize,
     ) -> Result<Compound<'a, 'o>, Unsupported> {
         let (w, at) = self.variant(variant)?;
-        let mut c = Value { w, at }.compound(Kind::Mapping);
+        let mut c = Value { w, at, ty: "" }.compound(Kind::Mapping);
         c.wraps_variant = true;
         Ok(c)
     }
@@ -451,10 +465,7 @@ impl Compound<'_, '_> {
         let col = self.w.item(self.at, self.count);
         self.count += 1;
         self.w.inside_some = false;
-        value.serialize(Value {
-            w: self.w,
-            at: At::Item(col),
-        })?;
+        write(self.w, At::Item(col), value)?;
         Ok(())
     }
 
@@ -469,10 +480,7 @@ impl Compound<'_, '_> {
 
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
         self.w.inside_some = false;
-        value.serialize(Value {
-            w: self.w,
-            at: At::Value(self.at_value),
-        })?;
+        write(self.w, At::Value(self.at_value), value)?;
         Ok(())
     }
 
