@@ -60,6 +60,9 @@ pub enum Origin {
     Spec {
         /// Position among the spec's cases.
         index: usize,
+        /// Where it is written: `jail/NAME.yaml:LINE`, and for a combination which one
+        /// (1-based) of how many.
+        place: String,
     },
     /// An input found only in the recorded snapshot.
     Recorded,
@@ -80,7 +83,7 @@ impl fmt::Display for Origin {
             } => {
                 write!(f, "proptest #{index}, seed {seed} (source {source})")
             }
-            Origin::Spec { index } => write!(f, "spec case #{index}"),
+            Origin::Spec { place, .. } => f.write_str(place),
             Origin::Recorded => f.write_str("recorded only"),
         }
     }

@@ -24,7 +24,10 @@ fn characterize(
         .enumerate()
         .map(|(index, input)| Case {
             input,
-            origin: Origin::Spec { index },
+            origin: Origin::Spec {
+                index,
+                place: jail.case_place(index),
+            },
         })
         .collect();
     let name = jail.name().to_string();

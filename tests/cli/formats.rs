@@ -58,7 +58,7 @@ fn json_report_gives_each_jail_its_status_counts_and_differences() {
     assert_eq!(d["case"], 2);
     let line = case_line(&project.read("snapshots/greet.snap"), 2);
     assert_eq!(d["line"].as_u64(), Some(line as u64));
-    assert_eq!(d["origin"], "spec case #1");
+    assert_eq!(d["origin"], "jail/greet.yaml:7");
     assert_eq!(d["input"], "args:\n- kaizen\nstdin: |\n  a line of input");
     assert_eq!(
         d["expected"],
@@ -177,7 +177,7 @@ fn junit_report_has_one_testsuite_per_jail_and_a_failure_with_the_diff() {
     assert_eq!(greet[0].attr("classname"), Some("kaizen.greet"));
     assert_eq!(greet[0].attr("file"), Some("snapshots/greet.snap"));
     let failure = greet[0].all("failure").next().unwrap();
-    assert_eq!(failure.attr("message"), Some("spec case #1 changed"));
+    assert_eq!(failure.attr("message"), Some("jail/greet.yaml:7 changed"));
     assert!(
         failure
             .text

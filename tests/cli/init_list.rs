@@ -1,5 +1,7 @@
 //! `kaizen init` and `kaizen list`.
 
+use std::process::Command;
+
 use crate::harness::Project;
 
 #[test]
@@ -130,4 +132,56 @@ fn list_says_1_case_not_1_cases() {
     project.kaizen(["list"]).run().code(0).stdout_is(
         "latin1               1 case         recorded 1 case in snapshots/latin1.snap\n",
     );
+}
+
+/// Ten values in each of twelve positions: 10¹² combinations.
+fn explosive_spec(limit: &str) -> String {
+    let positions = ["[a, b, c, d, e, f, g, h, i, j]"; 12].join(", ");
+    format!("command: [echo]\ncombinations:\n{limit}  args: [{positions}]\n")
+}
+
+#[test]
+fn a_spec_with_too_many_combinations_is_a_spec_error_naming_the_field_and_the_count() {
+    let project = Project::empty();
+    project.write("jail/huge.yaml", explosive_spec(""));
+    for command in ["verify", "record", "list"] {
+        let out = project.kaizen([command]).run();
+        out.code(2);
+        let all = format!("{}{}", out.stdout(), out.stderr());
+        assert!(
+            all.contains(
+                "jail/huge.yaml:2: field \"combinations.args\": 10 × 10 × 10 × 10 × 10 × 10 × 10 × 10 × 10 × 10 × 10 × 10 values make 1000000000000 combinations, more than the limit of 2000000"
+            ),
+            "{command}: {out}"
+        );
+    }
+}
+
+#[test]
+fn list_counts_a_trillion_combinations_in_little_memory() {
+    let project = Project::empty();
+    project.write(
+        "jail/huge.yaml",
+        explosive_spec("  max_cases: 1000000000000\n"),
+    );
+    // 300 MB of address space in all: a list that made the cases would die at once.
+    let mut command = Command::new("sh");
+    crate::harness::strip(&mut command);
+    let out = command
+        .args([
+            "-c",
+            "ulimit -v 300000 && exec \"$0\" list",
+            crate::harness::KAIZEN,
+        ])
+        .current_dir(project.root())
+        .env("TMPDIR", project.tmp())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "huge                 1,000,000,000,000 cases not recorded\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -66,7 +66,7 @@ fn verify_after_a_behaviour_change_exits_1_and_shows_the_diff() {
         "count: 3 cases — all same
 greet: 2 cases — 1 same, 1 changed
 
-case 2 of 2 from spec case #1 — snapshots/greet.snap:{line}
+case 2 of 2 from jail/greet.yaml:7 — snapshots/greet.snap:{line}
   input:
     args:
     - kaizen
@@ -221,7 +221,7 @@ fn a_case_added_to_the_spec_fails_verify_until_it_is_recorded() {
         .stdout_is(
             "greet: 2 cases — all same, 1 new, not yet recorded
 
-new input (spec case #2), not yet recorded
+new input (jail/greet.yaml:9), not yet recorded
   input:
     args:
     - again

@@ -221,8 +221,54 @@ fn a_jail_name_must_be_a_plain_word() {
 }
 
 #[test]
-fn a_float_argument_must_be_quoted() {
-    let err = spec_error("command: [prog]\ncases:\n  - args: [1.50]\n");
-    assert_eq!(err.field, "cases[0].args[0]");
-    assert!(err.hint.contains("quotes"), "{err}");
+fn args_and_env_values_reach_the_program_exactly_as_written() {
+    let (_project, jail) = jail(
+        "command: [sh, -c, 'printf \"%s|\" \"$@\" \"$MASK\" \"$ON\"', sh]\n\
+         env: {MASK: 0x1F, ON: True}\n\
+         cases:\n  - args: [0x1F, +5, 0o7, True, FALSE, -0, 1.50, 1e3, .inf, 012, '0x1F', \"+5\"]\n",
+    );
+    let case = &jail.cases()[0];
+    let written = [
+        "0x1F", "+5", "0o7", "True", "FALSE", "-0", "1.50", "1e3", ".inf", "012", "0x1F", "+5",
+    ];
+    assert_eq!(case.args, written);
+    let outcome = jail.run(case);
+    assert_eq!(
+        text(&outcome.stdout),
+        "0x1F|+5|0o7|True|FALSE|-0|1.50|1e3|.inf|012|0x1F|+5|0x1F|True|"
+    );
+}
+
+#[test]
+fn combination_values_and_case_env_values_are_kept_as_written() {
+    let (_project, jail) = jail(
+        "command: [prog]\ncases:\n  - env: {N: +5}\ncombinations:\n  args: [[0o7, 0x10], [yes, No]]\n",
+    );
+    let cases = jail.cases();
+    assert_eq!(cases[0].env["N"], "+5");
+    assert_eq!(cases[1].args, ["0o7", "yes"]);
+    assert_eq!(cases[4].args, ["0x10", "No"]);
+}
+
+#[test]
+fn an_empty_or_null_argument_is_refused() {
+    for value in ["~", "null", ""] {
+        let err = spec_error(&format!(
+            "command: [prog]\ncases:\n  - args:\n      - a\n      - {value}\n"
+        ));
+        assert_eq!(err.field, "cases[0].args[1]", "{value}: {err}");
+        assert!(err.hint.contains("\"\""), "{err}");
+    }
+}
+
+#[test]
+fn each_case_knows_the_spec_line_it_is_written_on() {
+    let (_project, jail) = jail(
+        "command: [prog]\ncases:\n  - args: [a]\n\n  - args: [b]\ncombinations:\n  args: [[x, y]]\n",
+    );
+    assert_eq!(jail.case_count(), 4);
+    assert_eq!(jail.case_place(0), "jail/t.yaml:3");
+    assert_eq!(jail.case_place(1), "jail/t.yaml:5");
+    assert_eq!(jail.case_place(2), "jail/t.yaml:6, combination 1 of 2");
+    assert_eq!(jail.case_place(3), "jail/t.yaml:6, combination 2 of 2");
 }

@@ -13,16 +13,39 @@ use super::bytes::Data;
 use super::error::{SpecError, with_hint};
 use super::units::{parse_duration, parse_size};
 
-/// One argument or environment value. YAML integers and booleans are taken
-/// as the text they are written as; floats are refused because YAML would
-/// change them (`1.50` reads as `1.5`).
+/// One argument or environment value, exactly as written in the file: a plain scalar
+/// such as `0x1F`, `+5`, `0o7`, `True`, `1.50` or `-0` is taken as its source text, never
+/// as the number or boolean YAML would read it. An empty value or `null`/`~` is refused
+/// (write `""` for an empty argument).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Arg(pub(crate) String);
 
 impl<'de> Deserialize<'de> for Arg {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ArgVisitor;
-        impl Visitor<'_> for ArgVisitor {
+        /// Tells an empty or null value (refused) from any other.
+        struct Present;
+        impl<'de> Visitor<'de> for Present {
+            type Value = Arg;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Arg, E> {
+                Err(E::custom(with_hint(
+                    "is empty (null)",
+                    "write \"\" for an empty argument",
+                )))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Arg, E> {
+                self.visit_none()
+            }
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Arg, D::Error> {
+                // `deserialize_str` hands over a scalar's text as written, whatever YAML
+                // would make of it.
+                inner.deserialize_str(SourceText)
+            }
+        }
+        struct SourceText;
+        impl Visitor<'_> for SourceText {
             type Value = Arg;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
@@ -36,29 +59,8 @@ impl<'de> Deserialize<'de> for Arg {
                 }
                 Ok(Arg(text.to_string()))
             }
-            fn visit_i64<E: de::Error>(self, number: i64) -> Result<Arg, E> {
-                Ok(Arg(number.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, number: u64) -> Result<Arg, E> {
-                Ok(Arg(number.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, flag: bool) -> Result<Arg, E> {
-                Ok(Arg(flag.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, number: f64) -> Result<Arg, E> {
-                Err(E::custom(with_hint(
-                    format!("{number} is a YAML number, not text"),
-                    "put it in quotes, e.g. \"1.50\", so it reaches the program exactly as written",
-                )))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Arg, E> {
-                Err(E::custom(with_hint(
-                    "is empty (null)",
-                    "write \"\" for an empty argument",
-                )))
-            }
         }
-        deserializer.deserialize_any(ArgVisitor)
+        deserializer.deserialize_option(Present)
     }
 }
 

@@ -33,7 +33,11 @@
 //!   args: [[--csv, --text], ["0", "12", "-1"]]
 //!   stdin: "..."    # also stdin_file, env, files: shared by every combination
 //!   pairwise: false # true: only enough rows to cover every pair of values
+//!   max_cases: 2000000  # more combinations than this is a spec error
 //! ```
+//!
+//! Argument and `env` values are taken as the text written in the file (`0x1F`, `+5`,
+//! `True` stay text).
 //!
 //! Placeholders `{jail}` (the spec's folder), `{root}` (the project root) and
 //! `{case_dir}` (the case's temp dir) are filled in `command`, args, `env`
@@ -83,7 +87,7 @@ pub const INPUT_TYPE: &str = "kaizen::jail::command::CommandCase";
 #[derive(Debug)]
 pub struct CommandJail {
     settings: spec::Settings,
-    cases: Vec<CommandCase>,
+    cases: spec::SpecCases,
 }
 
 impl CommandJail {
@@ -105,7 +109,18 @@ impl CommandJail {
     /// The cases of the spec: explicit `cases` first, then `combinations`,
     /// in file order. `stdin_file` contents are already read in.
     pub fn cases(&self) -> Vec<CommandCase> {
-        self.cases.clone()
+        self.cases.iter().collect()
+    }
+
+    /// How many cases the spec makes, counted without making them.
+    pub fn case_count(&self) -> usize {
+        self.cases.count()
+    }
+
+    /// Where case `index` (0-based, in the order of [`CommandJail::cases`]) is written:
+    /// `jail/NAME.yaml:LINE`, and for a combination which one (1-based) of how many.
+    pub fn case_place(&self, index: usize) -> String {
+        self.cases.place(index)
     }
 
     /// The per-case time limit.
