@@ -13,7 +13,7 @@ use crate::cases::{Cases, Origin};
 use crate::env::Environment;
 use crate::jail::Jail;
 use crate::verify::{self, Context, Verdict};
-use crate::{Error, report, settings};
+use crate::{Error, report, settings, snapshot};
 
 impl<I, O> Jail<I, O>
 where
@@ -30,42 +30,30 @@ where
 
     /// Like [`Jail::run`] with an explicit environment instead of the process's variables.
     pub fn run_with(&self, cases: &Cases<I>, env: Environment) -> Result<Verdict, Error> {
-        let dir = self.settings.resolved_snapshot_dir();
-        let snapshot = settings::snapshot_path(&dir, self.name_str());
+        let name = self.name_str();
         if crate::jail::in_isolation_child() {
             // A child process running one case of an isolated jail: serve it if it is
             // this jail's; leave every other jail alone (no run, no file written).
             self.serve_if_child();
+            let snapshot = settings::snapshot_path(&self.settings.resolved_snapshot_dir(), name);
             let baseline = verify::Baseline::Snapshot;
-            return Ok(Verdict::new(
-                self.name_str(),
-                snapshot,
-                0,
-                &env,
-                "",
-                baseline,
-            ));
+            return Ok(Verdict::new(name, snapshot, 0, &env, "", baseline));
         }
-        check_name(self.name_str())?;
-        register(&snapshot, self.caller)?;
+        snapshot::check_name(name)?;
+        let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
+        let ctx = Context::new(&self.settings, name, env)
+            .source(
+                self.caller.file().replace('\\', "/"),
+                Some(self.caller.line()),
+            )
+            .max_snapshot_size(max_snapshot_size);
+        register(&ctx.snapshot, self.caller)?;
         let generated = cases.generate();
         let seed = generated
             .iter()
             .any(|c| matches!(c.origin, Origin::Proptest { .. }))
             .then(|| cases.base_seed());
-        let ctx = Context {
-            snapshot,
-            env,
-            source: Some(self.caller.file().replace('\\', "/")),
-            line: Some(self.caller.line()),
-            sources: cases.describe(),
-            seed,
-            jobs: self.settings.jobs,
-            max_shown: self.settings.max_shown,
-            record_command: format!("{}=always cargo test", crate::env::UPDATE),
-            tick: &|| {},
-            runs: 1,
-        };
+        let ctx = ctx.sources(cases.describe(), seed);
         verify::verify(self, generated, &ctx)
     }
 
@@ -91,44 +79,6 @@ where
 
     fn name_str(&self) -> &str {
         crate::jail::Jailed::name(self)
-    }
-}
-
-/// A jail name becomes a file name: it must not leave the snapshot directory, and the file
-/// must be portable (a snapshot recorded on Linux is checked out on Windows too).
-pub(crate) fn check_name(name: &str) -> Result<(), Error> {
-    const LONGEST: usize = 200;
-    let problem = if name.is_empty() {
-        Some("it is empty".to_string())
-    } else if name == "." || name == ".." || name.starts_with('.') {
-        Some("it starts with `.` (a hidden file, or a step out of the snapshot directory)".into())
-    } else if let Some(c) = name.chars().find(|c| matches!(c, '/' | '\\' | ':')) {
-        Some(format!(
-            "it contains {c:?}, which would make it a path instead of a file name"
-        ))
-    } else if let Some(c) = name
-        .chars()
-        .find(|c| c.is_control() || matches!(c, '*' | '?' | '"' | '<' | '>' | '|'))
-    {
-        Some(format!(
-            "it contains {c:?}, which is not allowed in file names on every system"
-        ))
-    } else if name.ends_with([' ', '.']) {
-        Some("it ends with a space or `.`, which Windows drops from file names".into())
-    } else if name.len() > LONGEST {
-        Some(format!(
-            "it is {} bytes long, more than {LONGEST}",
-            name.len()
-        ))
-    } else {
-        None
-    };
-    match problem {
-        Some(problem) => Err(Error::Config {
-            message: format!("{name:?} cannot be a jail name: {problem}"),
-            hint: "name the jail with letters, digits, `_` and `-`; the name becomes the file snapshots/NAME.snap".into(),
-        }),
-        None => Ok(()),
     }
 }
 

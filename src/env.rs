@@ -216,6 +216,12 @@ impl Environment {
     }
 }
 
+/// Reads a variable of this process's environment: the `get` to pass to the functions here
+/// at a front door (`cargo test`'s [`Jail::check`](crate::Jail::check), the `kaizen` binary).
+pub fn process(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 /// The snapshot size limit: [`MAX_SNAPSHOT_SIZE`] read through `get`, else the default.
 ///
 /// ```

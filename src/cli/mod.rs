@@ -172,6 +172,15 @@ impl Project {
         crate::settings::snapshot_path(&self.snapshot_dir(), name)
     }
 
+    /// The settings of every jail of this project.
+    fn settings(&self) -> crate::Settings {
+        crate::Settings {
+            snapshot_dir: Some(self.snapshot_dir()),
+            jobs: self.jobs,
+            ..crate::Settings::default()
+        }
+    }
+
     /// The spec files of the named jails, or of every jail when `names` is empty.
     fn specs(&self, names: &[String]) -> Result<Vec<PathBuf>, Error> {
         let dir = self.jail_dir();
@@ -198,7 +207,7 @@ impl Project {
         names
             .iter()
             .map(|name| {
-                crate::check::check_name(name)?;
+                crate::snapshot::check_name(name)?;
                 let path = ["yaml", "yml"]
                     .iter()
                     .map(|ext| dir.join(format!("{name}.{ext}")))

@@ -12,7 +12,7 @@ fn pending_files(project: &Project, names: &[String]) -> Result<Vec<(String, Pat
         return names
             .iter()
             .map(|name| {
-                crate::check::check_name(name)?;
+                snapshot::check_name(name)?;
                 Ok((name.clone(), pending_path(&project.snapshot(name))))
             })
             .collect();

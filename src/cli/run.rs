@@ -33,19 +33,16 @@ fn characterize(
     let name = jail.name().to_string();
     let progress = Progress::new(&name, cases.len() * runs.max(1), env.ci);
     let tick = || progress.tick();
-    let ctx = Context {
-        snapshot: project.snapshot(&name),
-        env,
-        source: Some(shown(project, spec)),
-        line: None,
-        sources: vec![format!("spec {} ({})", shown(project, spec), cases.len())],
-        seed: None,
-        jobs: project.jobs,
-        max_shown: 10,
-        record_command: format!("kaizen record {name}"),
-        tick: &tick,
-        runs,
-    };
+    let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
+    let source = shown(project, spec);
+    let sources = vec![format!("spec {source} ({})", cases.len())];
+    let ctx = Context::new(&project.settings(), &name, env)
+        .source(source, None)
+        .sources(sources, None)
+        .record_command(format!("kaizen record {name}"))
+        .runs(runs)
+        .max_snapshot_size(max_snapshot_size)
+        .tick(&tick);
     let result = verify::verify(&jail, cases, &ctx);
     progress.finish();
     result

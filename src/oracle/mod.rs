@@ -51,7 +51,7 @@ use crate::env::Environment;
 use crate::jail::{Jail, Outcome};
 use crate::record;
 use crate::snapshot::{self, format};
-use crate::verify::{Baseline, Difference, Shrunk, Verdict};
+use crate::verify::{Baseline, Difference, Shrunk, Tally, Verdict};
 use crate::{Error, Settings, report, settings};
 
 /// The original and the refactored version of one function, run side by side. See the
@@ -154,7 +154,7 @@ where
     /// Like [`Oracle::run`] with an explicit environment instead of the process's
     /// variables.
     pub fn run_with(&self, cases: &Cases<I>, env: Environment) -> Result<Verdict, Error> {
-        crate::check::check_name(&self.name)?;
+        snapshot::check_name(&self.name)?;
         let snapshot = self.snapshot_path();
         if crate::jail::in_isolation_child() {
             // A child process running one case of an isolated jail (see `Jail::isolated`).
@@ -203,27 +203,21 @@ where
         let before = record::run_all(&self.original, &inputs, jobs, &|| {})?;
         let after = record::run_all(&self.refactored, &inputs, jobs, &|| {})?;
 
-        let mut verdict = Verdict {
-            had_snapshot: loaded.is_some(),
-            ..Verdict::new(
-                &self.name,
-                snapshot,
-                prepared.len(),
-                &env,
-                "cargo test",
-                Baseline::Oracle,
-            )
-        };
+        let mut tally = Tally::new(
+            &self.name,
+            snapshot,
+            &env,
+            "cargo test",
+            Baseline::Oracle,
+            self.settings.max_shown,
+        );
+        tally.had_snapshot(loaded.is_some());
         for (n, ((p, b), a)) in prepared.iter().zip(&before).zip(&after).enumerate() {
             if b.text == a.text {
-                verdict.same += 1;
+                tally.same();
                 continue;
             }
-            verdict.changed += 1;
-            if verdict.differences.len() >= self.settings.max_shown {
-                continue;
-            }
-            let mut difference = Difference {
+            let shown = tally.changed(|| Difference {
                 number: n + 1,
                 line: lines[n],
                 origin: Some(p.origin.clone()),
@@ -233,13 +227,14 @@ where
                 expected_label: b.label.clone(),
                 actual_label: a.label.clone(),
                 shrunk: None,
-            };
-            if self.shrink {
-                self.shrink_into(cases, &p.origin, &mut difference);
+            });
+            if let Some(difference) = shown
+                && self.shrink
+            {
+                self.shrink_into(cases, &p.origin, difference);
             }
-            verdict.differences.push(difference);
         }
-        Ok(verdict)
+        Ok(tally.finish())
     }
 
     /// Compares the versions and fails the test if they differ, with a report of every

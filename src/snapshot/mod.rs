@@ -32,6 +32,9 @@ pub mod canonical;
 pub mod exact;
 pub mod format;
 pub mod lock;
+mod name;
+
+pub use name::check_name;
 
 use std::fs;
 use std::io::{Read, Write};
@@ -378,16 +381,20 @@ fn conflict_marker_line(text: &str) -> Option<usize> {
 
 /// The full text of a snapshot file.
 pub fn render(header: &Header, body: &str) -> String {
-    let header_text = serde_yaml::to_string(header).unwrap_or_default();
-    let mut out = String::with_capacity(header_text.len() + body.len() + 16);
-    out.push_str("---\n");
+    let header_text = render_header(header);
+    let mut out = String::with_capacity(header_text.len() + body.len() + 1);
     out.push_str(&header_text);
-    out.push_str("---\n");
     out.push_str(body);
     if !body.ends_with('\n') {
         out.push('\n');
     }
     out
+}
+
+/// The header of a file as [`render`] writes it, both `---` lines included.
+pub fn render_header(header: &Header) -> String {
+    let header_text = serde_yaml::to_string(header).unwrap_or_default();
+    format!("---\n{header_text}---\n")
 }
 
 /// Writes `contents` to `path` atomically: a temporary file beside it, fsync, rename, fsync
@@ -398,6 +405,19 @@ pub fn render(header: &Header, body: &str) -> String {
 /// with `O_EXCL` so it never writes through a file or link that is already there. Leftovers
 /// of a killed writer are removed by the next [`lock::Lock::acquire`] of the snapshot.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    write_atomic_with(path, |out| {
+        out.write_all(contents)
+            .map_err(|e| Error::io(path, "write the snapshot", e))
+    })
+}
+
+/// Like [`write_atomic`], with the contents written by `fill` (through a buffer), so a large
+/// file is streamed rather than built in memory. When `fill` fails, nothing is written and
+/// its error is returned.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), Error>,
+) -> Result<(), Error> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = path
         .parent()
@@ -421,18 +441,26 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     let result = (|| {
-        let mut f = fs::OpenOptions::new()
+        let f = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)
+            .open(&tmp)
+            .map_err(|e| Error::io(path, "write the snapshot", e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+        fill(&mut out)?;
+        let f = out
+            .into_inner()
+            .map_err(|e| Error::io(path, "write the snapshot", e.into_error()))?;
+        f.sync_all()
+            .and_then(|()| {
+                drop(f);
+                fs::rename(&tmp, path)
+            })
+            .map_err(|e| Error::io(path, "write the snapshot", e))
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(Error::io(path, "write the snapshot", e));
+        return Err(e);
     }
     // Make the rename itself durable. Not every platform can open a directory; the file's
     // contents are already on disk either way.

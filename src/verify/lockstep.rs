@@ -1,83 +1,87 @@
-//! The verifier's fast path, for the common case: the sources produce exactly the recorded
-//! inputs, in the recorded order, once each.
+//! Comparing along the recording, for the common case: the sources produce exactly the
+//! recorded inputs, in the recorded order, once each.
 //!
-//! It reads the snapshot twice as a stream (see [`stream`]) and never holds the file, an
-//! input's text or a behaviour's text longer than one case: the first pass checks that
-//! source input `i` is written exactly as recorded case `i` (nothing runs yet); the second
-//! runs each input and compares its behaviour with the recording as it goes. Anything else —
-//! a missing or unusual file, another order, new, dropped or duplicate inputs, an input that
-//! cannot be written, `KAIZEN_UPDATE=always` — returns `None` before anything has run or
-//! been locked, and the general path takes over. Both paths give the same verdict (a
-//! property test in `verify::tests` compares them).
+//! The snapshot is read as a stream (see [`stream`]), never held whole: a first pass checks
+//! that source input `i` is written exactly as recorded case `i` (nothing runs yet); a
+//! second runs each input and compares its behaviour with the recording as it goes. Only the
+//! behaviours of changed cases are kept, and only when a pending file may be written. Any
+//! other shape — a missing or unusual file, another order, new, dropped or duplicate inputs,
+//! an input that cannot be written, `KAIZEN_UPDATE=always`, `--runs` — returns `None` before
+//! anything has run, and [`matched`](super::matched) compares instead. Both give the same
+//! verdict and files (a property test in `verify::tests` compares them).
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::Error;
 use crate::cases::Case;
 use crate::env::UpdateMode;
 use crate::jail::{Behaviour, Jailed};
 use crate::record::{self, Observed};
 use crate::snapshot::format::{self, RawCase, stream};
-use crate::snapshot::lock::Lock;
-use crate::{Error, Verdict};
 
-use super::{Context, Difference, check_owner, label_of};
+use super::compare::{Body, Changes, Comparison, Identity};
+use super::verdict::{Difference, Tally};
+use super::{Context, check_owner, label_of, plan};
 
 /// Cases run at a time on several threads.
 const BATCH: usize = 4096;
 
-/// What the fast path found.
-pub(super) struct Found {
-    pub(super) verdict: Verdict,
-    /// The behaviour now of each changed case (by 0-based position), kept only when a
-    /// pending file may be written.
-    pub(super) changed: Vec<(usize, String)>,
-    /// The snapshot lock, when the run may write.
-    pub(super) lock: Option<Lock>,
+/// Compares along the recording; `Ok(Err(cases))` (having run nothing) when the inputs do
+/// not line up with it.
+#[allow(clippy::type_complexity)]
+pub(crate) fn compare<J: Jailed>(
+    jail: &J,
+    cases: Vec<Case<J::Input>>,
+    ctx: &Context<'_>,
+) -> Result<Result<Comparison<J::Input>, Vec<Case<J::Input>>>, Error> {
+    match lines_up(jail, &cases, ctx) {
+        Some((identity, digest)) => run(jail, cases, ctx, identity, digest).map(Ok),
+        None => Ok(Err(cases)),
+    }
 }
 
-/// Verifies along the recording; `Ok(None)` (having run and locked nothing) when the fast
-/// path does not apply.
-pub(super) fn verify<J: Jailed>(
+/// The first pass: does the recording hold exactly these inputs in this order? Returns the
+/// file's identity and the digest of its inputs.
+fn lines_up<J: Jailed>(
     jail: &J,
     cases: &[Case<J::Input>],
     ctx: &Context<'_>,
-) -> Result<Option<Found>, Error> {
+) -> Option<(Identity, u64)> {
     if ctx.env.mode == UpdateMode::Always || ctx.runs > 1 {
-        return Ok(None);
+        return None;
     }
-    let may_write =
-        ctx.env.records_missing() || ctx.env.writes_pending() || ctx.env.mode == UpdateMode::Always;
-    let Ok(Some(reader)) = stream::open(&ctx.snapshot) else {
-        return Ok(None);
+    let Ok(Some(reader)) = stream::open(&ctx.snapshot, ctx.max_snapshot_size) else {
+        return None;
     };
+    let may_write = plan::may_write(&ctx.env);
     if reader.header.info.cases != cases.len()
         || check_owner(jail.name(), &reader.header, ctx, may_write).is_err()
     {
-        return Ok(None);
+        return None;
     }
-    let Some(digest) = inputs_match(reader, cases) else {
-        return Ok(None);
-    };
+    let identity = Identity::of_file(reader.file());
+    let digest = inputs_match(reader, cases)?;
+    Some((identity, digest))
+}
 
-    let lock = if may_write {
-        Some(Lock::acquire(&ctx.snapshot)?)
-    } else {
-        None
-    };
-    let changed_file = || {
-        Error::snapshot(
-            &ctx.snapshot,
-            None,
-            "the snapshot changed while it was being verified",
-            "run again",
-        )
-    };
-    let reader = match stream::open(&ctx.snapshot) {
+/// The second pass: runs every case and compares it with the recording as it goes.
+fn run<J: Jailed>(
+    jail: &J,
+    cases: Vec<Case<J::Input>>,
+    ctx: &Context<'_>,
+    identity: Identity,
+    digest: u64,
+) -> Result<Comparison<J::Input>, Error> {
+    let changed_file = || changed_file(ctx);
+    let reader = match stream::open(&ctx.snapshot, ctx.max_snapshot_size) {
         Ok(Some(r)) if r.header.info.cases == cases.len() => r,
         _ => return Err(changed_file()),
     };
-    let mut run = Run::new(jail, cases, ctx);
+    if Identity::of_file(reader.file()) != identity {
+        return Err(changed_file());
+    }
+    let mut run = Run::new(jail, &cases, ctx);
     let mut digest_now = 0;
     let count = reader.each_case(|case| {
         digest_now = mix(digest_now, hash(case.input));
@@ -88,17 +92,32 @@ pub(super) fn verify<J: Jailed>(
         Err(stream::Stop::Callback(e)) => return Err(e),
         _ => return Err(changed_file()),
     }
-    let (verdict, changed) = run.finish();
-    Ok(Some(Found {
-        verdict,
-        changed,
-        lock,
-    }))
+    let (tally, changes) = (run.tally, run.changes);
+    Ok(Comparison {
+        tally,
+        snapshot: Some(identity),
+        body: Body::Recording {
+            changes,
+            digest,
+            cases,
+        },
+        rerecording_differs: false,
+    })
+}
+
+/// The error for a snapshot that changed while this run read it.
+pub(crate) fn changed_file(ctx: &Context<'_>) -> Error {
+    Error::snapshot(
+        &ctx.snapshot,
+        None,
+        "the snapshot changed while it was being verified",
+        "run again",
+    )
 }
 
 /// The first pass: true when every recorded input is the text of the source input at its
 /// position, each input appears once, and the counts agree. Returns a digest of the inputs'
-/// texts, to check that the second pass reads the same file.
+/// texts, to check that later passes read the same file.
 fn inputs_match<I: serde::Serialize>(reader: stream::Reader, cases: &[Case<I>]) -> Option<u64> {
     let mut text = String::new();
     let mut seen: HashSet<u64, BuildHasherDefault<Prehashed>> =
@@ -114,7 +133,7 @@ fn inputs_match<I: serde::Serialize>(reader: stream::Reader, cases: &[Case<I>]) 
         }
         let h = hash(case.input);
         digest = mix(digest, h);
-        // An input seen before (or, rarely, a collision): leave it to the general path,
+        // An input seen before (or, rarely, a collision): leave it to the matching path,
         // which drops duplicates.
         if !seen.insert(h) {
             return Err(());
@@ -122,6 +141,11 @@ fn inputs_match<I: serde::Serialize>(reader: stream::Reader, cases: &[Case<I>]) 
         Ok(())
     });
     (count.ok()? == cases.len()).then_some(digest)
+}
+
+/// Folds the hash of one recorded input's text into a digest of all of them.
+pub(crate) fn fold_digest(digest: u64, input: &str) -> u64 {
+    mix(digest, hash(input))
 }
 
 /// A fast, non-cryptographic hash of a text (word at a time, FxHash's mixing).
@@ -167,8 +191,10 @@ struct Run<'a, 'c, J: Jailed> {
     jail: &'a J,
     cases: &'a [Case<J::Input>],
     ctx: &'a Context<'c>,
-    verdict: Verdict,
-    changed: Vec<(usize, String)>,
+    tally: Tally,
+    changes: Changes,
+    /// Whether the changes are kept (a pending file may be written).
+    keep_changes: bool,
     /// Position of the next case.
     next: usize,
     /// Text of the behaviour now (one thread).
@@ -179,20 +205,13 @@ struct Run<'a, 'c, J: Jailed> {
 
 impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
     fn new(jail: &'a J, cases: &'a [Case<J::Input>], ctx: &'a Context<'c>) -> Self {
-        let verdict = Verdict::new(
-            jail.name(),
-            ctx.snapshot.clone(),
-            cases.len(),
-            &ctx.env,
-            &ctx.record_command,
-            super::Baseline::Snapshot,
-        );
         Run {
             jail,
             cases,
             ctx,
-            verdict,
-            changed: Vec::new(),
+            tally: ctx.tally(jail.name()),
+            changes: Changes::default(),
+            keep_changes: ctx.env.writes_pending(),
             next: 0,
             text: String::new(),
             batch: Vec::new(),
@@ -210,7 +229,9 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
             self.text.clear();
             let behaviour = record::observe_into(self.jail, &source.input, &mut self.text)?;
             (self.ctx.tick)();
-            if self.text != case.behaviour {
+            if self.text == case.behaviour {
+                self.tally.same();
+            } else {
                 let now = std::mem::take(&mut self.text);
                 self.differ(n, case, &now, &behaviour.label());
                 self.text = now;
@@ -222,36 +243,31 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
                 self.batch = record::run_all(self.jail, &inputs, self.ctx.jobs, self.ctx.tick)?;
             }
             let now = std::mem::take(&mut self.batch[n % BATCH]);
-            if now.text != case.behaviour {
+            if now.text == case.behaviour {
+                self.tally.same();
+            } else {
                 self.differ(n, case, &now.text, &now.label);
             }
         }
         Ok(())
     }
 
-    fn finish(mut self) -> (Verdict, Vec<(usize, String)>) {
-        self.verdict.same = self.next - self.verdict.changed;
-        (self.verdict, self.changed)
-    }
-
-    /// Records that case `n` (0-based) behaves as `now` instead of as recorded.
+    /// Counts that case `n` (0-based) behaves as `now` instead of as recorded.
     fn differ(&mut self, n: usize, case: RawCase<'_>, now: &str, label: &str) {
-        self.verdict.changed += 1;
-        if self.verdict.differences.len() < self.ctx.max_shown {
-            self.verdict.differences.push(Difference {
-                number: n + 1,
-                line: case.line,
-                origin: Some(self.cases[n].origin.clone()),
-                input: format::display_input(case.input),
-                expected: format::display_behaviour(case.behaviour),
-                actual: format::display_behaviour(now),
-                expected_label: label_of(case.behaviour),
-                actual_label: label.to_string(),
-                shrunk: None,
-            });
-        }
-        if self.ctx.env.writes_pending() {
-            self.changed.push((n, now.to_string()));
+        let origin = &self.cases[n].origin;
+        self.tally.changed(|| Difference {
+            number: n + 1,
+            line: case.line,
+            origin: Some(origin.clone()),
+            input: format::display_input(case.input),
+            expected: format::display_behaviour(case.behaviour),
+            actual: format::display_behaviour(now),
+            expected_label: label_of(case.behaviour),
+            actual_label: label.to_string(),
+            shrunk: None,
+        });
+        if self.keep_changes {
+            self.changes.push(n, now);
         }
     }
 }

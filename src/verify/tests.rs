@@ -1,13 +1,16 @@
-//! The lockstep fast path and the general path must agree on every verdict and file.
+//! Comparing along the recording (lockstep) and comparing by matching must agree on every
+//! verdict and file.
 
 use std::path::Path;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
-use super::{Context, Verdict, lockstep, verify, verify_general};
+use super::{Context, Verdict, lockstep, matched, plan, verify, write};
+use crate::cases::Case;
 use crate::env::{Environment, UpdateMode};
-use crate::{Cases, Jail};
+use crate::jail::Jailed;
+use crate::{Cases, Jail, Settings};
 
 fn legacy(x: u16) -> u32 {
     assert!(x != 13, "unlucky {x}");
@@ -30,19 +33,42 @@ fn jail(changed: bool) -> Jail<u16, u32> {
 }
 
 fn context(dir: &Path, env: Environment, jobs: usize, max_shown: usize) -> Context<'static> {
-    Context {
-        snapshot: dir.join("agree.snap"),
-        env,
-        source: Some("src/verify/tests.rs".into()),
-        line: Some(1),
-        sources: vec!["list".into()],
-        seed: None,
+    let settings = Settings {
+        snapshot_dir: Some(dir.to_path_buf()),
         jobs,
         max_shown,
-        record_command: "record".into(),
-        tick: &|| {},
-        runs: 1,
-    }
+        ..Settings::default()
+    };
+    Context::new(&settings, "agree", env)
+        .source("src/verify/tests.rs", Some(1))
+        .sources(vec!["list".into()], None)
+        .record_command("record")
+}
+
+/// Verifies by matching inputs to the recording, never along it.
+fn verify_matched<J: Jailed>(
+    jail: &J,
+    cases: Vec<Case<J::Input>>,
+    ctx: &Context<'_>,
+) -> Result<Verdict, crate::Error> {
+    let comparison = matched::compare(jail, cases, ctx)?;
+    let plan = plan::plan(&comparison.found(), &ctx.env);
+    let lock = write::needs_lock(plan, ctx)
+        .then(|| crate::snapshot::lock::Lock::acquire(&ctx.snapshot).unwrap());
+    write::carry_out(jail, ctx, comparison, plan, lock.as_ref())
+}
+
+/// The verdict of comparing along the recording, when the inputs line up with it.
+fn lockstep_verdict<J: Jailed>(
+    jail: &J,
+    cases: &[Case<J::Input>],
+    ctx: &Context<'_>,
+) -> Option<Verdict>
+where
+    J::Input: Clone,
+{
+    let comparison = lockstep::compare(jail, cases.to_vec(), ctx).unwrap().ok()?;
+    Some(comparison.tally.finish())
 }
 
 fn env(mode: UpdateMode, ci: bool) -> Environment {
@@ -114,7 +140,7 @@ fn modes() -> impl Strategy<Value = Environment> {
 }
 
 #[test]
-fn the_lockstep_path_and_the_general_path_give_identical_verdicts_and_files() {
+fn comparing_along_the_recording_and_by_matching_give_identical_verdicts_and_files() {
     let config = Config {
         cases: 120,
         failure_persistence: None,
@@ -138,7 +164,7 @@ fn the_lockstep_path_and_the_general_path_give_identical_verdicts_and_files() {
                 let general = tempfile::tempdir().unwrap();
                 let record = Cases::new().list(recorded.clone()).generate();
                 let ctx = context(fast.path(), self::env(UpdateMode::Auto, false), 1, 10);
-                verify_general(&jail(false), record, &ctx).unwrap();
+                verify_matched(&jail(false), record, &ctx).unwrap();
                 std::fs::copy(ctx.snapshot, general.path().join("agree.snap")).unwrap();
 
                 let inputs = edit(recorded, &change);
@@ -149,7 +175,7 @@ fn the_lockstep_path_and_the_general_path_give_identical_verdicts_and_files() {
                     cases(),
                     &context(fast.path(), env.clone(), jobs, shown),
                 );
-                let b = verify_general(&jail, cases(), &context(general.path(), env, jobs, shown));
+                let b = verify_matched(&jail, cases(), &context(general.path(), env, jobs, shown));
                 prop_assert_eq!(outcome(fast.path(), a), outcome(general.path(), b));
                 Ok(())
             },
@@ -164,11 +190,11 @@ fn lockstep_runs_only_when_the_inputs_line_up_with_the_recording() {
     let inputs = vec![1u16, 2, 3, 4];
     let jail = jail(false);
     let record = context(dir.path(), env(UpdateMode::Auto, false), 1, 10);
-    verify_general(&jail, Cases::new().list(inputs.clone()).generate(), &record).unwrap();
+    verify_matched(&jail, Cases::new().list(inputs.clone()).generate(), &record).unwrap();
 
     let in_order = Cases::new().list(inputs.clone()).generate();
-    let found = lockstep::verify(&jail, &in_order, &ctx).unwrap().unwrap();
-    assert_eq!((found.verdict.total, found.verdict.same), (4, 4));
+    let found = lockstep_verdict(&jail, &in_order, &ctx).unwrap();
+    assert_eq!((found.total, found.same), (4, 4));
 
     for other in [
         vec![2, 1, 3, 4],
@@ -177,10 +203,7 @@ fn lockstep_runs_only_when_the_inputs_line_up_with_the_recording() {
         vec![1, 1, 2, 3, 4],
     ] {
         let cases = Cases::new().list(other.clone()).generate();
-        assert!(
-            lockstep::verify(&jail, &cases, &ctx).unwrap().is_none(),
-            "{other:?}"
-        );
+        assert!(lockstep_verdict(&jail, &cases, &ctx).is_none(), "{other:?}");
     }
 }
 
@@ -191,7 +214,7 @@ fn a_snapshot_larger_than_a_read_chunk_streams_with_the_right_lines() {
     let record = context(dir.path(), env(UpdateMode::Auto, false), 1, 10);
     let wide = |x: u32| format!("{x:0>100}");
     let old = Jail::new("agree", wide);
-    verify_general(&old, Cases::new().list(inputs.clone()).generate(), &record).unwrap();
+    verify_matched(&old, Cases::new().list(inputs.clone()).generate(), &record).unwrap();
     let size = std::fs::metadata(&record.snapshot).unwrap().len();
     assert!(size > 1 << 20, "{size} bytes");
 
@@ -201,29 +224,25 @@ fn a_snapshot_larger_than_a_read_chunk_streams_with_the_right_lines() {
     );
     let ctx = context(dir.path(), env(UpdateMode::No, false), 1, 10);
     let cases = Cases::new().list(inputs).generate();
-    let found = lockstep::verify(&new, &cases, &ctx).unwrap().unwrap();
-    let general = verify_general(&new, cases, &ctx).unwrap();
-    assert_eq!(found.verdict, general);
+    let found = lockstep_verdict(&new, &cases, &ctx).unwrap();
+    let general = verify_matched(&new, cases, &ctx).unwrap();
+    assert_eq!(found, general);
     let text = std::fs::read_to_string(&ctx.snapshot).unwrap();
     let line = text.lines().position(|l| l == "- input: 11000").unwrap() + 1;
     assert_eq!(general.differences[0].line, line);
 }
 
 #[test]
-fn a_conflict_marker_in_the_body_is_reported_by_the_general_path() {
+fn a_conflict_marker_in_the_body_is_reported_by_the_matching_comparison() {
     let dir = tempfile::tempdir().unwrap();
     let ctx = context(dir.path(), env(UpdateMode::No, false), 1, 10);
     let record = context(dir.path(), env(UpdateMode::Auto, false), 1, 10);
     let cases = || Cases::new().list([1u16, 2, 3]).generate();
-    verify_general(&jail(false), cases(), &record).unwrap();
+    verify_matched(&jail(false), cases(), &record).unwrap();
     let text = std::fs::read_to_string(&ctx.snapshot).unwrap();
     let marked = text.replace("- input: 2\n", "<<<<<<< HEAD\n- input: 2\n");
     std::fs::write(&ctx.snapshot, marked).unwrap();
-    assert!(
-        lockstep::verify(&jail(false), &cases(), &ctx)
-            .unwrap()
-            .is_none()
-    );
+    assert!(lockstep_verdict(&jail(false), &cases(), &ctx).is_none());
     let err = verify(&jail(false), cases(), &ctx).unwrap_err().to_string();
     assert!(err.contains("merge conflict"), "{err}");
 }

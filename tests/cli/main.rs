@@ -14,4 +14,5 @@ mod processes;
 mod record_verify;
 mod terminal;
 mod usage;
+mod verify_only;
 mod xml;

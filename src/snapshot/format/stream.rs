@@ -1,6 +1,6 @@
 //! Reading a snapshot file case by case, holding one chunk of it in memory at a time.
 //!
-//! The verifier's fast path reads the body twice (inputs, then behaviours) instead of
+//! The verifier reads the body along the recording (inputs, then behaviours) instead of
 //! loading it: verifying a million cases then needs memory for a chunk, not the file. Any
 //! irregularity — a header this reader does not recognise, text that is not UTF-8, a line
 //! that does not fit the format (a merge conflict marker among them) — is reported
@@ -38,17 +38,16 @@ pub(crate) struct Reader {
     start: Vec<u8>,
 }
 
-/// Opens `path` and reads its header. `Ok(None)` when there is no file.
-pub(crate) fn open(path: &Path) -> Result<Option<Reader>, Unusual> {
+/// Opens `path` and reads its header. `Ok(None)` when there is no file. A file over `limit`
+/// bytes is [`Unusual`] (the careful reader refuses it with a message).
+pub(crate) fn open(path: &Path, limit: u64) -> Result<Option<Reader>, Unusual> {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(_) => return Err(Unusual),
     };
     // Anything the full loader would refuse (over the size limit, cut mid-line, …) goes to
-    // the general path, which reports it.
-    let limit =
-        crate::env::max_snapshot_size(|name| std::env::var(name).ok()).map_err(|_| Unusual)?;
+    // the loading path, which reports it.
     let size = file.metadata().map_err(|_| Unusual)?.len();
     if size > limit || size == 0 {
         return Err(Unusual);
@@ -89,6 +88,11 @@ fn read_chunk(file: &mut File, buf: &mut Vec<u8>) -> io::Result<usize> {
 }
 
 impl Reader {
+    /// The open file.
+    pub(crate) fn file(&self) -> &File {
+        &self.file
+    }
+
     /// Calls `f` with each case of the body, in order; returns the number of cases.
     pub(crate) fn each_case<E>(
         mut self,

@@ -1,0 +1,149 @@
+//! The comparison: every recorded case replayed against the code as it is now, counted by a
+//! [`Tally`], with what a written file would hold. Two ways to line the cases up with the
+//! recording lead to the same [`Comparison`]:
+//!
+//! - [`lockstep`](super::lockstep), the common case: the sources produce exactly the recorded
+//!   inputs in the recorded order. The snapshot is streamed, never loaded, and a file to
+//!   write is the recording with the changed behaviours put in.
+//! - [`matched`](super::matched), everything else: new, dropped, reordered or duplicate
+//!   inputs, a missing or unusual snapshot, `KAIZEN_UPDATE=always`, `--runs`. The snapshot is
+//!   loaded and each input matched to its recording by text.
+
+use std::path::Path;
+
+use crate::Error;
+use crate::cases::Case;
+use crate::jail::Jailed;
+use crate::record::Prepared;
+
+use super::Context;
+use super::lockstep;
+use super::matched;
+use super::plan::Found;
+use super::verdict::Tally;
+
+/// What comparing found.
+pub(crate) struct Comparison<I> {
+    /// The counted cases.
+    pub(crate) tally: Tally,
+    /// The snapshot compared with, as it was on disk; `None` when there was none.
+    pub(crate) snapshot: Option<Identity>,
+    /// What a written file would hold.
+    pub(crate) body: Body<I>,
+    /// Whether re-recording would change the file though no behaviour changed (only
+    /// computed under `KAIZEN_UPDATE=always`).
+    pub(crate) rerecording_differs: bool,
+}
+
+impl<I> Comparison<I> {
+    /// The cases compared, to compare them again.
+    pub(crate) fn into_cases(self) -> Vec<Case<I>> {
+        match self.body {
+            Body::Recording { cases, .. } => cases,
+            Body::Built { prepared, .. } => prepared
+                .into_iter()
+                .map(|p| Case {
+                    input: p.input,
+                    origin: p.origin,
+                })
+                .collect(),
+        }
+    }
+
+    /// The facts the write plan is decided on.
+    pub(crate) fn found(&self) -> Found {
+        Found {
+            snapshot: self.snapshot.is_some(),
+            counts: self.tally.counts(),
+            rerecording_differs: self.rerecording_differs,
+        }
+    }
+}
+
+/// The cases a written file would hold, in order.
+pub(crate) enum Body<I> {
+    /// The recording as it is on disk, with the behaviour of each changed case replaced: the
+    /// file is streamed again when written, so nothing but the changes is kept.
+    Recording {
+        /// The changed cases' behaviour now.
+        changes: Changes,
+        /// The digest of the recorded inputs' texts, to check the file is still the same.
+        digest: u64,
+        /// The cases, in the recorded order.
+        cases: Vec<Case<I>>,
+    },
+    /// Every distinct input in source order, with its behaviour now.
+    Built {
+        /// The inputs (their values are checked to round-trip before anything is written).
+        prepared: Vec<Prepared<I>>,
+        /// The behaviour now of each input, by the same position.
+        behaviours: Vec<String>,
+    },
+}
+
+/// The behaviours now of changed cases, in one buffer: case `n` (0-based) → text.
+#[derive(Debug, Default)]
+pub(crate) struct Changes {
+    text: String,
+    /// (case, end of its text in `text`), by increasing case.
+    ends: Vec<(usize, usize)>,
+}
+
+impl Changes {
+    pub(crate) fn push(&mut self, case: usize, behaviour: &str) {
+        self.text.push_str(behaviour);
+        self.ends.push((case, self.text.len()));
+    }
+
+    /// The changes in case order: (case, behaviour now).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &str)> {
+        let mut start = 0;
+        self.ends.iter().map(move |&(case, end)| {
+            let text = &self.text[start..end];
+            start = end;
+            (case, text)
+        })
+    }
+}
+
+/// Which file a snapshot path held: enough to notice that it was replaced or rewritten
+/// between the comparison and the write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Identity(Option<(u64, Option<std::time::SystemTime>, u64)>);
+
+impl Identity {
+    pub(crate) fn of_file(file: &std::fs::File) -> Identity {
+        Identity::from_metadata(file.metadata().ok())
+    }
+
+    pub(crate) fn of_path(path: &Path) -> Identity {
+        Identity::from_metadata(std::fs::metadata(path).ok())
+    }
+
+    fn from_metadata(meta: Option<std::fs::Metadata>) -> Identity {
+        Identity(meta.map(|m| (m.len(), m.modified().ok(), inode(&m))))
+    }
+}
+
+#[cfg(unix)]
+fn inode(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
+/// Replays every case and compares: along the recording when the inputs line up with it,
+/// else by matching each input to its recording.
+pub(crate) fn compare<J: Jailed>(
+    jail: &J,
+    cases: Vec<Case<J::Input>>,
+    ctx: &Context<'_>,
+) -> Result<Comparison<J::Input>, Error> {
+    match lockstep::compare(jail, cases, ctx)? {
+        Ok(found) => Ok(found),
+        Err(cases) => matched::compare(jail, cases, ctx),
+    }
+}

@@ -1,0 +1,183 @@
+//! Comparing by matching, for every shape the lockstep comparison does not take: new,
+//! dropped, reordered or duplicate inputs, a missing or unusual snapshot,
+//! `KAIZEN_UPDATE=always`, `--runs`. The snapshot is loaded (reporting any problem with its
+//! file and line), every recorded input is replayed — from the source that still produces
+//! it, else decoded from the file — and then the new inputs run.
+
+use std::collections::HashMap;
+
+use crate::Error;
+use crate::cases::Case;
+use crate::env::UpdateMode;
+use crate::jail::Jailed;
+use crate::record::{self, Observed, Prepared};
+use crate::snapshot::{self, Loaded, format};
+
+use super::compare::{Body, Comparison, Identity};
+use super::verdict::{Difference, NewCase};
+use super::{Context, check_owner, label_of, plan, write};
+
+/// Where a recorded case's input comes from.
+enum Replay<I> {
+    /// A source still produces it: the prepared input at this position.
+    Source(usize),
+    /// No source does any more: decoded from the snapshot.
+    Decoded(I),
+}
+
+/// Compares every input with its recording by text.
+pub(crate) fn compare<J: Jailed>(
+    jail: &J,
+    cases: Vec<Case<J::Input>>,
+    ctx: &Context<'_>,
+) -> Result<Comparison<J::Input>, Error> {
+    let name = jail.name();
+    let prepared = record::prepare(name, cases)?;
+    let identity = Identity::of_path(&ctx.snapshot);
+    let loaded = snapshot::load_with_limit(&ctx.snapshot, ctx.max_snapshot_size)?;
+    if let Some(loaded) = &loaded {
+        check_owner(name, loaded, ctx, plan::may_write(&ctx.env))?;
+    }
+    let recorded = match &loaded {
+        Some(l) => l.cases()?,
+        None => Vec::new(),
+    };
+    let replays = replays(jail, ctx, loaded.as_ref(), &recorded, &prepared)?;
+    let mut used = vec![false; prepared.len()];
+    for replay in &replays {
+        if let Replay::Source(i) = replay {
+            used[*i] = true;
+        }
+    }
+    let new_inputs: Vec<usize> = (0..prepared.len()).filter(|&i| !used[i]).collect();
+
+    // Run every recorded input in the recorded order, then the new ones.
+    let to_run: Vec<&J::Input> = replays
+        .iter()
+        .map(|r| match r {
+            Replay::Source(i) => &prepared[*i].input,
+            Replay::Decoded(input) => input,
+        })
+        .chain(new_inputs.iter().map(|&i| &prepared[i].input))
+        .collect();
+    let observed = record::run_all(jail, &to_run, ctx.jobs, ctx.tick)?;
+    if ctx.runs > 1 {
+        record::check_stable(jail, &to_run, &observed, ctx.runs, ctx.jobs)?;
+    }
+    drop(to_run);
+
+    let mut tally = ctx.tally(name);
+    tally.had_snapshot(loaded.is_some());
+    let (recorded_now, new_now) = observed.split_at(recorded.len());
+    for (n, ((case, replay), now)) in recorded.iter().zip(&replays).zip(recorded_now).enumerate() {
+        if matches!(replay, Replay::Decoded(_)) {
+            tally.recorded_only();
+        }
+        if case.behaviour == now.text {
+            tally.same();
+            continue;
+        }
+        tally.changed(|| Difference {
+            number: n + 1,
+            line: case.line,
+            origin: match replay {
+                Replay::Source(i) => Some(prepared[*i].origin.clone()),
+                Replay::Decoded(_) => None,
+            },
+            input: format::display_input(case.input),
+            expected: format::display_behaviour(case.behaviour),
+            actual: format::display_behaviour(&now.text),
+            expected_label: label_of(case.behaviour),
+            actual_label: now.label.clone(),
+            shrunk: None,
+        });
+    }
+    for (&i, now) in new_inputs.iter().zip(new_now) {
+        tally.new_input(|| NewCase {
+            origin: prepared[i].origin.clone(),
+            input: format::display_input(&prepared[i].text),
+            actual: format::display_behaviour(&now.text),
+        });
+    }
+
+    let behaviours = behaviours_by_input(&replays, &new_inputs, observed, prepared.len());
+    let body = Body::Built {
+        prepared,
+        behaviours,
+    };
+    let rerecording_differs = match &loaded {
+        Some(old) if ctx.env.mode == UpdateMode::Always => {
+            write::render(jail, ctx, &body, false) != snapshot::render(&old.header, &old.body)
+        }
+        _ => false,
+    };
+    Ok(Comparison {
+        tally,
+        snapshot: loaded.is_some().then_some(identity),
+        body,
+        rerecording_differs,
+    })
+}
+
+/// Where each recorded case's input comes from; an input no source produces is decoded
+/// from the snapshot, or refused with the file and line when it does not fit the input type.
+fn replays<J: Jailed>(
+    jail: &J,
+    ctx: &Context<'_>,
+    loaded: Option<&Loaded>,
+    recorded: &[format::RawCase<'_>],
+    prepared: &[Prepared<J::Input>],
+) -> Result<Vec<Replay<J::Input>>, Error> {
+    let by_text: HashMap<&str, usize> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.text.as_str(), i))
+        .collect();
+    let mut replays = Vec::with_capacity(recorded.len());
+    for (n, case) in recorded.iter().enumerate() {
+        if let Some(&i) = by_text.get(case.input) {
+            replays.push(Replay::Source(i));
+            continue;
+        }
+        let input = format::decode_input::<J::Input>(case.input).map_err(|e| {
+            let line = e
+                .location()
+                .map(|l| case.line + l.line().saturating_sub(1))
+                .unwrap_or(case.line);
+            let recorded_type = loaded.map(|l| l.info.input_type.clone()).unwrap_or_default();
+            Error::snapshot(
+                &ctx.snapshot,
+                Some(line),
+                format!(
+                    "case {} does not fit the jail's input type {} (the snapshot was recorded for {recorded_type}): {e}",
+                    n + 1,
+                    jail.input_type()
+                ),
+                "if the input type changed on purpose, delete the file and record again (KAIZEN_UPDATE=always refuses a file it cannot read too); otherwise restore it from version control",
+            )
+        })?;
+        replays.push(Replay::Decoded(input));
+    }
+    Ok(replays)
+}
+
+/// The behaviour now of every prepared input, by its position: a recorded input's from its
+/// replay, a new input's from its run after the recorded ones.
+fn behaviours_by_input<I>(
+    replays: &[Replay<I>],
+    new_inputs: &[usize],
+    observed: Vec<Observed>,
+    inputs: usize,
+) -> Vec<String> {
+    let mut behaviours = vec![String::new(); inputs];
+    let mut observed = observed.into_iter();
+    for (replay, now) in replays.iter().zip(&mut observed) {
+        if let Replay::Source(i) = replay {
+            behaviours[*i] = now.text;
+        }
+    }
+    for (&i, now) in new_inputs.iter().zip(observed) {
+        behaviours[i] = now.text;
+    }
+    behaviours
+}

@@ -1,0 +1,347 @@
+//! What a run found, and the one place that counts it.
+//!
+//! A [`Verdict`] is built by a [`Tally`]: the verifier and the live oracle observe each case
+//! through it (same, changed, new, recorded only), and only the tally changes the counts and
+//! decides which cases are kept in full for the report (`max_shown`). Two tallies of the same
+//! jail's cases — the parts of a run split into shards — combine with [`Tally::merge`]; the
+//! kind of each change (`expected_label → actual_label`) is counted as it is observed, so the
+//! changes can be grouped by the way they changed ([`Verdict::change_kinds`]).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::ExitCode;
+use crate::cases::Origin;
+use crate::env::{Environment, UpdateMode};
+
+/// One case whose behaviour differs from the recording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// 1-based position of the case in the snapshot.
+    pub number: usize,
+    /// Line of the case in the snapshot file.
+    pub line: usize,
+    /// Where the input comes from now, if a source still produces it.
+    pub origin: Option<Origin>,
+    /// The input, as YAML for people.
+    pub input: String,
+    /// The recorded behaviour, as YAML for people.
+    pub expected: String,
+    /// The behaviour now, as YAML for people.
+    pub actual: String,
+    /// Label of the recorded behaviour (`returned`, `panicked`, `exit 0`, …).
+    pub expected_label: String,
+    /// Label of the behaviour now.
+    pub actual_label: String,
+    /// When the input was shrunk (oracle mode): the input first found to differ and how
+    /// many shrink steps led from it to [`Difference::input`]. `None` otherwise.
+    pub shrunk: Option<Shrunk>,
+}
+
+/// How a differing generated input was shrunk to the minimal one a report shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shrunk {
+    /// The input as first drawn, as YAML for people.
+    pub original_input: String,
+    /// Candidate inputs tried while shrinking.
+    pub steps: usize,
+}
+
+/// What a verdict compares each case's behaviour against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Baseline {
+    /// The behaviour recorded in a snapshot (`- recorded`, `+ now`).
+    #[default]
+    Snapshot,
+    /// The jailed original run live beside the refactored code (`- original`,
+    /// `+ refactored`); nothing is recorded.
+    Oracle,
+}
+
+impl Baseline {
+    /// The names of the two sides of a difference: expected, then actual.
+    ///
+    /// ```
+    /// use kaizen::verify::Baseline;
+    /// assert_eq!(Baseline::Snapshot.labels(), ("recorded", "now"));
+    /// assert_eq!(Baseline::Oracle.labels(), ("original", "refactored"));
+    /// ```
+    pub fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            Baseline::Snapshot => ("recorded", "now"),
+            Baseline::Oracle => ("original", "refactored"),
+        }
+    }
+}
+
+/// An input that the sources produce but the snapshot does not hold yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    /// Its source.
+    pub origin: Origin,
+    /// The input, as YAML for people.
+    pub input: String,
+    /// What the code does with it now, as YAML for people.
+    pub actual: String,
+}
+
+/// Which file a run wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// Nothing was written.
+    Nothing,
+    /// A missing snapshot was recorded.
+    Recorded(PathBuf),
+    /// A pending `.snap.new` file waits for review.
+    Pending(PathBuf),
+    /// The snapshot was re-recorded (`KAIZEN_UPDATE=always`).
+    Rerecorded(PathBuf),
+}
+
+/// The result of verifying one jail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The jail's name.
+    pub jail: String,
+    /// Its snapshot file.
+    pub snapshot: PathBuf,
+    /// Whether there was a snapshot to verify against.
+    pub had_snapshot: bool,
+    /// Recorded cases replayed.
+    pub total: usize,
+    /// Recorded cases that behave as recorded.
+    pub same: usize,
+    /// Recorded cases that behave differently.
+    pub changed: usize,
+    /// Inputs the sources produce that the snapshot does not hold.
+    pub new: usize,
+    /// Recorded inputs that no source produces any more (still verified).
+    pub dropped: usize,
+    /// The first changed cases, in full.
+    pub differences: Vec<Difference>,
+    /// The first new inputs, in full.
+    pub new_cases: Vec<NewCase>,
+    /// What the run wrote.
+    pub written: Written,
+    /// Whether failures pass anyway (`INSTA_FORCE_PASS`).
+    pub force_pass: bool,
+    /// The mode the run used.
+    pub mode: UpdateMode,
+    /// Whether the run was on CI.
+    pub ci: bool,
+    /// The command that re-records this jail (for the report's last line).
+    pub record_command: String,
+    /// What the cases were compared against: a snapshot or the live original.
+    pub baseline: Baseline,
+}
+
+impl Verdict {
+    /// A verdict with no case counted yet: `total` cases compared against `baseline`.
+    pub fn new(
+        jail: &str,
+        snapshot: PathBuf,
+        total: usize,
+        env: &Environment,
+        record_command: &str,
+        baseline: Baseline,
+    ) -> Verdict {
+        Verdict {
+            jail: jail.to_string(),
+            snapshot,
+            had_snapshot: true,
+            total,
+            same: 0,
+            changed: 0,
+            new: 0,
+            dropped: 0,
+            differences: Vec::new(),
+            new_cases: Vec::new(),
+            written: Written::Nothing,
+            force_pass: env.force_pass,
+            mode: env.mode,
+            ci: env.ci,
+            record_command: record_command.to_string(),
+            baseline,
+        }
+    }
+
+    /// True when behaviour is unchanged, or the run recorded what it found as asked.
+    pub fn passed(&self) -> bool {
+        match self.written {
+            Written::Recorded(_) | Written::Rerecorded(_) => true,
+            _ => (self.changed == 0 && self.new == 0) || self.force_pass,
+        }
+    }
+
+    /// The exit code for this verdict.
+    pub fn exit_code(&self) -> ExitCode {
+        if self.passed() {
+            ExitCode::Unchanged
+        } else {
+            ExitCode::Changed
+        }
+    }
+
+    /// The shown changes grouped by the way they changed (`returned → panicked`), with how
+    /// many shown cases changed that way, most first.
+    ///
+    /// ```
+    /// use kaizen::verify::{Baseline, Tally};
+    /// let env = kaizen::env::Environment::default();
+    /// let mut tally = Tally::new("demo", "demo.snap".into(), &env, "cargo test", Baseline::Snapshot, 10);
+    /// for n in 1..=3 {
+    ///     let label = if n == 2 { "panicked" } else { "returned" };
+    ///     tally.changed(|| kaizen::verify::Difference {
+    ///         number: n, line: 0, origin: None, input: String::new(),
+    ///         expected: String::new(), actual: String::new(),
+    ///         expected_label: "returned".into(), actual_label: label.into(), shrunk: None,
+    ///     });
+    /// }
+    /// let verdict = tally.finish();
+    /// assert_eq!(
+    ///     verdict.change_kinds(),
+    ///     vec![(("returned".to_string(), "returned".to_string()), 2),
+    ///          (("returned".to_string(), "panicked".to_string()), 1)]
+    /// );
+    /// ```
+    pub fn change_kinds(&self) -> Vec<((String, String), usize)> {
+        let mut kinds: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for d in &self.differences {
+            *kinds
+                .entry((d.expected_label.clone(), d.actual_label.clone()))
+                .or_default() += 1;
+        }
+        let mut kinds: Vec<_> = kinds.into_iter().collect();
+        kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        kinds
+    }
+}
+
+/// Builds a [`Verdict`] case by case: the only place its counts change and where
+/// `max_shown` decides which cases are kept in full.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    verdict: Verdict,
+    max_shown: usize,
+}
+
+impl Tally {
+    /// An empty tally for `jail`, keeping at most `max_shown` changed cases (and as many new
+    /// inputs) in full.
+    pub fn new(
+        jail: &str,
+        snapshot: PathBuf,
+        env: &Environment,
+        record_command: &str,
+        baseline: Baseline,
+        max_shown: usize,
+    ) -> Tally {
+        Tally {
+            verdict: Verdict::new(jail, snapshot, 0, env, record_command, baseline),
+            max_shown,
+        }
+    }
+
+    /// Says whether there was a snapshot to compare with (default: yes).
+    pub fn had_snapshot(&mut self, had: bool) {
+        self.verdict.had_snapshot = had;
+    }
+
+    /// A recorded case that behaves as recorded.
+    pub fn same(&mut self) {
+        self.verdict.total += 1;
+        self.verdict.same += 1;
+    }
+
+    /// A recorded case that behaves differently; `show` builds its difference when the report
+    /// keeps it in full. Returns the kept difference (to refine it, e.g. by shrinking).
+    pub fn changed(&mut self, show: impl FnOnce() -> Difference) -> Option<&mut Difference> {
+        self.verdict.total += 1;
+        self.verdict.changed += 1;
+        if self.verdict.differences.len() >= self.max_shown {
+            return None;
+        }
+        self.verdict.differences.push(show());
+        self.verdict.differences.last_mut()
+    }
+
+    /// Would the next changed case be kept in full? (Lets a caller skip work for the rest.)
+    pub fn shows_next_change(&self) -> bool {
+        self.verdict.differences.len() < self.max_shown
+    }
+
+    /// An input the sources produce that the snapshot does not hold yet.
+    pub fn new_input(&mut self, show: impl FnOnce() -> NewCase) {
+        self.verdict.new += 1;
+        if self.verdict.new_cases.len() < self.max_shown {
+            self.verdict.new_cases.push(show());
+        }
+    }
+
+    /// A recorded input that no source produces any more (it is replayed and counted as
+    /// same or changed too).
+    pub fn recorded_only(&mut self) {
+        self.verdict.dropped += 1;
+    }
+
+    /// Adds the cases of `part`, a verdict of another part of the same jail's cases (a
+    /// shard): counts add up, and the shown cases stay the first `max_shown` by number.
+    ///
+    /// ```
+    /// use kaizen::verify::{Baseline, Tally};
+    /// let env = kaizen::env::Environment::default();
+    /// let tally = |same| {
+    ///     let mut t = Tally::new("demo", "demo.snap".into(), &env, "cargo test", Baseline::Snapshot, 10);
+    ///     (0..same).for_each(|_| t.same());
+    ///     t
+    /// };
+    /// let mut whole = tally(3);
+    /// whole.merge(tally(4).finish());
+    /// let verdict = whole.finish();
+    /// assert_eq!((verdict.total, verdict.same), (7, 7));
+    /// ```
+    pub fn merge(&mut self, part: Verdict) {
+        let v = &mut self.verdict;
+        v.total += part.total;
+        v.same += part.same;
+        v.changed += part.changed;
+        v.new += part.new;
+        v.dropped += part.dropped;
+        v.had_snapshot &= part.had_snapshot;
+        v.differences.extend(part.differences);
+        v.differences.sort_by_key(|d| d.number);
+        v.differences.truncate(self.max_shown);
+        v.new_cases.extend(part.new_cases);
+        v.new_cases.truncate(self.max_shown);
+    }
+
+    /// The verdict so far (nothing written).
+    pub fn finish(self) -> Verdict {
+        self.verdict
+    }
+
+    /// The verdict, with what the run wrote.
+    pub(crate) fn finish_with(self, written: Written) -> Verdict {
+        Verdict {
+            written,
+            ..self.verdict
+        }
+    }
+
+    /// Counts so far: changed and new.
+    pub(crate) fn counts(&self) -> Counts {
+        Counts {
+            changed: self.verdict.changed,
+            new: self.verdict.new,
+            dropped: self.verdict.dropped,
+        }
+    }
+}
+
+/// The counts a write plan depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Counts {
+    pub(crate) changed: usize,
+    pub(crate) new: usize,
+    pub(crate) dropped: usize,
+}
