@@ -236,6 +236,28 @@ fn show_size(bytes: u64) -> String {
 /// endings and a UTF-8 byte order mark (added by editors or `git config core.autocrlf`) are
 /// read as if they were not there.
 pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
+    let text = normalize(utf8_text(path, bytes)?);
+    refuse_conflict_markers(path, &text)?;
+    let close = header_end(path, &text)?;
+    let header_text = &text[4..4 + close];
+    let header = read_header(path, header_text)?;
+    let info = kaizen_info(path, &header, header_text)?;
+    let header_lines = header_text.matches('\n').count();
+    // `---\n`, the header, `---\n`: the body starts on the line after the closing one.
+    let body_line = 1 + 1 + header_lines + 1;
+    let mut body = text;
+    body.drain(..4 + close + 4);
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        header,
+        info,
+        body,
+        body_line,
+    })
+}
+
+/// The file's text: refuses an empty file and one that is not UTF-8 (naming the line).
+fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     if bytes.is_empty() {
         return Err(Error::snapshot(
             path,
@@ -244,7 +266,7 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
             HINT_CORRUPT,
         ));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         Error::snapshot(
@@ -253,16 +275,25 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
             "the file is not UTF-8 text (binary data?)",
             HINT_CORRUPT,
         )
-    })?;
-    let text = normalize(text);
-    if let Some(line) = conflict_marker_line(&text) {
-        return Err(Error::snapshot(
+    })
+}
+
+/// Refuses a file with git merge conflict markers, naming the first one's line.
+fn refuse_conflict_markers(path: &Path, text: &str) -> Result<(), Error> {
+    match conflict_marker_line(text) {
+        None => Ok(()),
+        Some(line) => Err(Error::snapshot(
             path,
             Some(line),
             "the file contains merge conflict markers",
             "resolve the conflict: take one side with `git checkout --ours FILE` or `--theirs`, then re-run to see which cases differ (or delete the file and record again)",
-        ));
+        )),
     }
+}
+
+/// Where the header ends: the offset, after the opening `---\n`, of the closing `---`
+/// line. Refuses a file without both lines, and one cut off in the middle of a line.
+fn header_end(path: &Path, text: &str) -> Result<usize, Error> {
     let Some(after_open) = text.strip_prefix("---\n") else {
         return Err(Error::snapshot(
             path,
@@ -279,16 +310,19 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
             HINT_CORRUPT,
         ));
     }
-    let Some(close) = find_line(after_open, "---") else {
-        return Err(Error::snapshot(
+    find_line(after_open, "---").ok_or_else(|| {
+        Error::snapshot(
             path,
             None,
             "the header has no closing `---` line (truncated file?)",
             HINT_CORRUPT,
-        ));
-    };
-    let header_text = &after_open[..close];
-    let header: Header = serde_yaml::from_str(header_text).map_err(|e| {
+        )
+    })
+}
+
+/// The header's YAML, with the file line of a syntax error.
+fn read_header(path: &Path, header_text: &str) -> Result<Header, Error> {
+    serde_yaml::from_str(header_text).map_err(|e| {
         let line = e.location().map(|l| l.line() + 1);
         Error::snapshot(
             path,
@@ -296,7 +330,11 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
             format!("the header is not valid: {e}"),
             HINT_CORRUPT,
         )
-    })?;
+    })
+}
+
+/// kaizen's part of the header: present, and of the format version this kaizen reads.
+fn kaizen_info(path: &Path, header: &Header, header_text: &str) -> Result<Info, Error> {
     let Some(info) = header.info.clone() else {
         return Err(Error::snapshot(
             path,
@@ -305,42 +343,31 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Loaded, Error> {
             "if it is an ordinary insta snapshot, give the jail another name; otherwise restore it from version control",
         ));
     };
-    if info.kaizen != FORMAT_VERSION {
-        let (message, hint) = if info.kaizen > FORMAT_VERSION {
-            (
-                format!(
-                    "the snapshot uses format version {}, this kaizen reads version {FORMAT_VERSION}",
-                    info.kaizen
-                ),
-                "upgrade kaizen to the version that recorded it",
-            )
-        } else {
-            (
-                format!(
-                    "the snapshot says format version {}, which no kaizen ever wrote (this one writes version {FORMAT_VERSION})",
-                    info.kaizen
-                ),
-                HINT_CORRUPT,
-            )
-        };
-        let line = header_text
-            .lines()
-            .position(|l| l.trim_start().starts_with("kaizen:"))
-            .map(|i| i + 2);
-        return Err(Error::snapshot(path, line, message, hint));
+    if info.kaizen == FORMAT_VERSION {
+        return Ok(info);
     }
-    let header_lines = header_text.matches('\n').count();
-    let body_start = 4 + close;
-    let body_line = 1 + 1 + header_lines + 1;
-    let mut body = text;
-    body.drain(..body_start + 4);
-    Ok(Loaded {
-        path: path.to_path_buf(),
-        header,
-        info,
-        body,
-        body_line,
-    })
+    let (message, hint) = if info.kaizen > FORMAT_VERSION {
+        (
+            format!(
+                "the snapshot uses format version {}, this kaizen reads version {FORMAT_VERSION}",
+                info.kaizen
+            ),
+            "upgrade kaizen to the version that recorded it",
+        )
+    } else {
+        (
+            format!(
+                "the snapshot says format version {}, which no kaizen ever wrote (this one writes version {FORMAT_VERSION})",
+                info.kaizen
+            ),
+            HINT_CORRUPT,
+        )
+    };
+    let line = header_text
+        .lines()
+        .position(|l| l.trim_start().starts_with("kaizen:"))
+        .map(|i| i + 2);
+    Err(Error::snapshot(path, line, message, hint))
 }
 
 /// Drops a UTF-8 byte order mark and turns `\r\n` into `\n`. kaizen never writes either (a
