@@ -33,6 +33,7 @@ pub mod exact;
 pub mod format;
 pub mod lock;
 mod name;
+pub(crate) mod size;
 
 pub use name::check_name;
 

@@ -7,7 +7,8 @@ use std::path::Path;
 use crate::Error;
 use crate::jail::Jailed;
 use crate::record;
-use crate::snapshot::{self, FORMAT_VERSION, Header, Info, format::stream, lock::Lock};
+use crate::snapshot::size::{self, Biggest};
+use crate::snapshot::{self, FORMAT_VERSION, Header, Info, format, format::stream, lock::Lock};
 
 use super::Context;
 use super::compare::{Body, Comparison, Identity};
@@ -91,6 +92,7 @@ fn write_file<J: Jailed>(
         Body::Built { prepared, .. } => {
             record::check_round_trip(jail.name(), prepared)?;
             let text = render(jail, ctx, body, pending);
+            size::check_text(jail.name(), &text, ctx.max_snapshot_size)?;
             snapshot::write_atomic(path, text.as_bytes())
         }
         Body::Recording {
@@ -100,18 +102,41 @@ fn write_file<J: Jailed>(
         } => {
             let header = make_header(jail, ctx, cases.len(), pending);
             snapshot::write_atomic_with(path, |out| {
-                out.write_all(snapshot::render_header(&header).as_bytes())
+                let header = snapshot::render_header(&header);
+                out.write_all(header.as_bytes())
                     .map_err(|e| Error::io(path, "write the snapshot", e))?;
-                copy_with_changes(ctx, out, changes, *digest, cases.len(), path)
+                let mut out = Sized {
+                    out,
+                    total: header.len() as u64,
+                    biggest: Biggest::default(),
+                };
+                copy_with_changes(ctx, &mut out, changes, *digest, cases.len(), path)?;
+                if out.total > ctx.max_snapshot_size {
+                    let biggest = out.biggest.into_cases();
+                    return Err(size::too_big(
+                        jail.name(),
+                        out.total,
+                        ctx.max_snapshot_size,
+                        biggest,
+                    ));
+                }
+                Ok(())
             })
         }
     }
 }
 
+/// A file being written case by case, with its size so far and its biggest cases.
+struct Sized<'a> {
+    out: &'a mut dyn std::io::Write,
+    total: u64,
+    biggest: Biggest,
+}
+
 /// Streams the recording into `out`, putting in the behaviour now of each changed case.
 fn copy_with_changes(
     ctx: &Context<'_>,
-    out: &mut dyn std::io::Write,
+    out: &mut Sized<'_>,
     changes: &super::compare::Changes,
     digest: u64,
     cases: usize,
@@ -131,8 +156,13 @@ fn copy_with_changes(
             None => case.behaviour,
         };
         n += 1;
-        out.write_all(case.input.as_bytes())
-            .and_then(|()| out.write_all(behaviour.as_bytes()))
+        let bytes = (case.input.len() + behaviour.len()) as u64;
+        out.total += bytes;
+        out.biggest
+            .offer(n, bytes, || format::display_input(case.input));
+        out.out
+            .write_all(case.input.as_bytes())
+            .and_then(|()| out.out.write_all(behaviour.as_bytes()))
             .map_err(|e| Error::io(path, "write the snapshot", e))
     });
     match count {

@@ -180,3 +180,26 @@ fn output_over_the_capture_limit_stops_the_recording_naming_the_limit() {
         .stderr_has("raise `capture.limit` in the spec");
     assert_eq!(project.files("snapshots"), Vec::<String>::new());
 }
+
+#[test]
+fn a_recording_bigger_than_the_snapshot_limit_is_refused_naming_the_jail_and_the_biggest_cases() {
+    let project = Project::new("greet");
+    project.write(
+        "jail/many.yaml",
+        "command: [sh, -c, 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do head -c \"$1\" /dev/zero | tr \"\\\\0\" x > out$i.txt; done', sh]\ncapture:\n  files: [\"out*.txt\"]\n  limit: 100KiB\ncases:\n  - args: ['1000']\n  - args: ['90000']\n  - args: ['10']\n",
+    );
+    let run = project
+        .kaizen(["record", "many"])
+        .env("KAIZEN_MAX_SNAPSHOT_SIZE", "1M")
+        .run();
+    run.code(2)
+        .stderr_has("many")
+        .stderr_has("KAIZEN_MAX_SNAPSHOT_SIZE")
+        .stderr_has("case 2");
+    assert_eq!(
+        project.files("snapshots"),
+        Vec::<String>::new(),
+        "{}",
+        run.stderr()
+    );
+}
