@@ -246,3 +246,25 @@ fn a_conflict_marker_in_the_body_is_reported_by_the_matching_comparison() {
     let err = verify(&jail(false), cases(), &ctx).unwrap_err().to_string();
     assert!(err.contains("merge conflict"), "{err}");
 }
+
+#[test]
+fn a_pending_file_the_loader_would_refuse_is_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = || Cases::new().list(0..40u16).generate();
+    let small = Jail::new("agree", |x: u16| format!("{x}"));
+    let ctx = context(dir.path(), env(UpdateMode::Auto, false), 1, 10).max_snapshot_size(8_000);
+    let recorded = verify(&small, cases(), &ctx).unwrap();
+    assert!(recorded.passed(), "{recorded:?}");
+    // Every case now returns 1,000 bytes: a 40 KB pending file, over the 8 KB limit.
+    let big = Jail::new("agree", |x: u16| format!("{x:0>1000}"));
+    let err = verify(&big, cases(), &ctx).unwrap_err().to_string();
+    assert!(err.contains("jail `agree`"), "{err}");
+    assert!(err.contains("the biggest cases:\n    case 11: "), "{err}");
+    assert!(!crate::snapshot::pending_path(&ctx.snapshot).exists());
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
