@@ -44,6 +44,7 @@ mod error;
 mod exit_code;
 pub mod jail;
 pub mod oracle;
+pub mod port;
 pub mod record;
 pub mod report;
 mod settings;

@@ -134,9 +134,10 @@ pub fn summary(v: &Verdict) -> String {
             thousands(v.new)
         );
     }
-    let mut s = if v.baseline == Baseline::Oracle {
+    let mut s = if v.baseline.is_live() {
+        let (original, other) = v.baseline.labels();
         format!(
-            "{}: {}, original vs refactored — ",
+            "{}: {}, {original} vs {other} — ",
             v.jail,
             count(v.total, "case", "cases")
         )
@@ -222,7 +223,7 @@ fn render_difference(out: &mut String, v: &Verdict, d: &Difference, p: &Palette)
         .as_ref()
         .map(|o| format!(" from {o}"))
         .unwrap_or_default();
-    let location = if v.baseline == Baseline::Oracle && d.line == 0 {
+    let location = if v.baseline.is_live() && d.line == 0 {
         String::new()
     } else {
         format!(" — {}:{}", shown_path(&v.snapshot), d.line)
@@ -255,6 +256,23 @@ fn render_difference(out: &mut String, v: &Verdict, d: &Difference, p: &Palette)
         }
         None => {
             let _ = writeln!(out, "  input:\n{}", indent(&d.input, 4));
+        }
+    }
+    if !d.reproduce.is_empty() {
+        let width = d
+            .reproduce
+            .iter()
+            .map(|(side, _)| side.len())
+            .max()
+            .unwrap_or(0);
+        let _ = writeln!(out, "  reproduce (from the project folder):");
+        for (side, line) in &d.reproduce {
+            let _ = writeln!(
+                out,
+                "    {side}:{:pad$} {line}",
+                "",
+                pad = width - side.len()
+            );
         }
     }
     if let Some(what) = kind_change(&d.expected_label, &d.actual_label) {
@@ -371,6 +389,9 @@ fn footer(v: &Verdict) -> String {
         Written::Nothing if v.passed() => String::new(),
         Written::Nothing if v.baseline == Baseline::Oracle => {
             "live oracle: nothing is recorded; the original in jail/ is the reference — change the refactored code until it behaves the same".into()
+        }
+        Written::Nothing if v.baseline == Baseline::Port => {
+            "port: nothing is recorded; the original program is the reference — change the port until it behaves the same".into()
         }
         Written::Nothing if v.ci => format!(
             "CI run: nothing was written; reproduce locally with `{}` to get a pending file",

@@ -8,6 +8,7 @@ mod init;
 mod interrupt;
 mod output;
 mod pending;
+mod port;
 mod progress;
 mod run;
 
@@ -91,6 +92,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Run each jail's original program and its port (the spec's `port:`) side by side
+    /// on every case and report where they differ; records nothing.
+    #[command(
+        after_help = "Examples:\n  kaizen port               # every jail whose spec has a `port:`\n  kaizen port tally -j 4\n\nGenerated cases (`generate:`) that differ are shrunk to the smallest invocation."
+    )]
+    Port {
+        /// Jails to compare; default: every jail whose spec names a port.
+        jails: Vec<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Accept pending results: `NAME.snap.new` replaces `NAME.snap`.
     #[command(after_help = "Example:\n  kaizen accept report")]
     Accept {
@@ -124,6 +137,7 @@ pub fn run_cli(cli: Cli) -> ExitCode {
         Command::Init => init::init(&project),
         Command::Record { jails, runs } => run::record(&project, jails, *runs),
         Command::Verify { jails, format } => run::verify(&project, jails, *format),
+        Command::Port { jails, format } => port::port(&project, jails, *format),
         Command::Accept { jails } => pending::accept(&project, jails),
         Command::Reject { jails } => pending::reject(&project, jails),
         Command::List => pending::list(&project),

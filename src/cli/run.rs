@@ -5,7 +5,6 @@ use std::path::Path;
 use super::output::{self, JailResult};
 use super::progress::Progress;
 use super::{Format, Project, cases as count_cases, shown};
-use crate::cases::{Case, Origin};
 use crate::env::{Environment, UpdateMode};
 use crate::verify::{self, Context, Written};
 use crate::{Error, ExitCode, report};
@@ -18,27 +17,16 @@ fn characterize(
     runs: usize,
 ) -> Result<verify::Verdict, Error> {
     let jail = project.load(spec)?;
-    let cases: Vec<Case<_>> = jail
-        .cases()
-        .into_iter()
-        .enumerate()
-        .map(|(index, input)| Case {
-            input,
-            origin: Origin::Spec {
-                index,
-                place: jail.case_place(index),
-            },
-        })
-        .collect();
+    let cases = jail.all_cases();
     let name = jail.name().to_string();
     let progress = Progress::new(&name, cases.len() * runs.max(1), env.ci);
     let tick = || progress.tick();
     let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
     let source = shown(project, spec);
-    let sources = vec![format!("spec {source} ({})", cases.len())];
+    let sources = jail.describe_sources(&source);
     let ctx = Context::new(&project.settings(), &name, env)
         .source(source, None)
-        .sources(sources, None)
+        .sources(sources, jail.seed())
         .record_command(format!("kaizen record {name}"))
         .runs(runs)
         .max_snapshot_size(max_snapshot_size)

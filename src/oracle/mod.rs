@@ -37,8 +37,8 @@
 //! [`Jail::check`]: crate::Jail::check
 
 pub mod shrink;
+pub(crate) mod sides;
 
-use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -46,12 +46,11 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::cases::{Case, Cases, Origin};
+use crate::cases::{Cases, Origin};
 use crate::env::Environment;
 use crate::jail::{Jail, Outcome};
-use crate::record;
 use crate::snapshot::{self, format};
-use crate::verify::{Baseline, Difference, Shrunk, Tally, Verdict};
+use crate::verify::{Baseline, Difference, Shrunk, Verdict};
 use crate::{Error, Settings, report, settings};
 
 /// The original and the refactored version of one function, run side by side. See the
@@ -163,78 +162,27 @@ where
             let (name, baseline) = (&self.name, Baseline::Oracle);
             return Ok(Verdict::new(name, snapshot, 0, &env, "", baseline));
         }
-        let mut prepared = record::prepare(&self.name, cases.generate())?;
-        let mut lines = vec![0; prepared.len()];
-        let loaded = if self.replay_recorded {
-            snapshot::load(&snapshot)?
-        } else {
-            None
-        };
-        if let Some(loaded) = &loaded {
-            let known: HashSet<String> = prepared.iter().map(|p| p.text.clone()).collect();
-            let mut extra = Vec::new();
-            for (n, case) in loaded.cases()?.iter().enumerate() {
-                if known.contains(case.input) {
-                    continue;
-                }
-                let input = format::decode_input::<I>(case.input).map_err(|e| {
-                    Error::snapshot(
-                        &snapshot,
-                        Some(case.line),
-                        format!(
-                            "recorded case {} does not fit the oracle's input type {}: {e}",
-                            n + 1,
-                            std::any::type_name::<I>()
-                        ),
-                        "give the oracle another name, or replay_recorded(false)",
-                    )
-                })?;
-                extra.push(Case {
-                    input,
-                    origin: Origin::Recorded,
-                });
-                lines.push(case.line);
-            }
-            prepared.extend(record::prepare(&self.name, extra)?);
-        }
-
-        let inputs: Vec<&I> = prepared.iter().map(|p| &p.input).collect();
-        let jobs = self.settings.jobs;
-        let before = record::run_all(&self.original, &inputs, jobs, &|| {})?;
-        let after = record::run_all(&self.refactored, &inputs, jobs, &|| {})?;
-
-        let mut tally = Tally::new(
-            &self.name,
+        let sides = sides::SideBySide {
+            name: &self.name,
+            original: &self.original,
+            other: &self.refactored,
             snapshot,
-            &env,
-            "cargo test",
-            Baseline::Oracle,
-            self.settings.max_shown,
-        );
-        tally.had_snapshot(loaded.is_some());
-        for (n, ((p, b), a)) in prepared.iter().zip(&before).zip(&after).enumerate() {
-            if b.text == a.text {
-                tally.same();
-                continue;
+            replay_recorded: self.replay_recorded,
+            jobs: self.settings.jobs,
+            max_shown: self.settings.max_shown,
+            baseline: Baseline::Oracle,
+            record_command: "cargo test",
+            role: (
+                "oracle",
+                "give the oracle another name, or replay_recorded(false)",
+            ),
+            tick: &|| {},
+        };
+        sides.compare(cases.generate(), &env, &mut |_, origin, difference| {
+            if self.shrink {
+                self.shrink_into(cases, origin, difference);
             }
-            let shown = tally.changed(|| Difference {
-                number: n + 1,
-                line: lines[n],
-                origin: Some(p.origin.clone()),
-                input: format::display_input(&p.text),
-                expected: format::display_behaviour(&b.text),
-                actual: format::display_behaviour(&a.text),
-                expected_label: b.label.clone(),
-                actual_label: a.label.clone(),
-                shrunk: None,
-            });
-            if let Some(difference) = shown
-                && self.shrink
-            {
-                self.shrink_into(cases, &p.origin, difference);
-            }
-        }
-        Ok(tally.finish())
+        })
     }
 
     /// Compares the versions and fails the test if they differ, with a report of every

@@ -265,6 +265,7 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
             expected_label: label_of(case.behaviour),
             actual_label: label.to_string(),
             shrunk: None,
+            reproduce: Vec::new(),
         });
         if self.keep_changes {
             self.changes.push(n, now);

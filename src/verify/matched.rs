@@ -90,6 +90,7 @@ pub(crate) fn compare<J: Jailed>(
             expected_label: label_of(case.behaviour),
             actual_label: now.label.clone(),
             shrunk: None,
+            reproduce: Vec::new(),
         });
     }
     for (&i, now) in new_inputs.iter().zip(new_now) {

@@ -36,6 +36,9 @@ pub struct Difference {
     /// When the input was shrunk (oracle mode): the input first found to differ and how
     /// many shrink steps led from it to [`Difference::input`]. `None` otherwise.
     pub shrunk: Option<Shrunk>,
+    /// Command lines that reproduce the case by hand, one per side: `(side, line)`. Empty
+    /// unless a program port filled them in.
+    pub reproduce: Vec<(String, String)>,
 }
 
 /// How a differing generated input was shrunk to the minimal one a report shows.
@@ -56,6 +59,9 @@ pub enum Baseline {
     /// The jailed original run live beside the refactored code (`- original`,
     /// `+ refactored`); nothing is recorded.
     Oracle,
+    /// A legacy program run live beside its port to another language (`- original`,
+    /// `+ port`); nothing is recorded.
+    Port,
 }
 
 impl Baseline {
@@ -65,12 +71,19 @@ impl Baseline {
     /// use kaizen::verify::Baseline;
     /// assert_eq!(Baseline::Snapshot.labels(), ("recorded", "now"));
     /// assert_eq!(Baseline::Oracle.labels(), ("original", "refactored"));
+    /// assert_eq!(Baseline::Port.labels(), ("original", "port"));
     /// ```
     pub fn labels(self) -> (&'static str, &'static str) {
         match self {
             Baseline::Snapshot => ("recorded", "now"),
             Baseline::Oracle => ("original", "refactored"),
+            Baseline::Port => ("original", "port"),
         }
+    }
+
+    /// True for the live comparisons, which record nothing.
+    pub fn is_live(self) -> bool {
+        self != Baseline::Snapshot
     }
 }
 
@@ -195,6 +208,7 @@ impl Verdict {
     ///         number: n, line: 0, origin: None, input: String::new(),
     ///         expected: String::new(), actual: String::new(),
     ///         expected_label: "returned".into(), actual_label: label.into(), shrunk: None,
+    ///         reproduce: Vec::new(),
     ///     });
     /// }
     /// let verdict = tally.finish();

@@ -23,7 +23,7 @@ fn the_committed_demo_snapshot_verifies_with_root_from_elsewhere() {
         .run()
         .code(0)
         .quiet()
-        .stdout_is("report: 18 cases — all same\n");
+        .stdout_is("report: 18 cases — all same\ntally: 103 cases — all same\n");
     assert_eq!(project.bytes("snapshots/report.snap").unwrap(), committed);
     assert!(!project.exists("snapshots/report.snap.new"));
 }

@@ -133,7 +133,10 @@ impl Project {
             .args(args)
             .current_dir(self.root())
             .env("TMPDIR", self.tmp());
-        Run { command }
+        Run {
+            command,
+            watchdog: WATCHDOG,
+        }
     }
 }
 
@@ -165,12 +168,20 @@ pub fn strip(command: &mut Command) {
 /// A kaizen command line about to run.
 pub struct Run {
     command: Command,
+    watchdog: Duration,
 }
 
 impl Run {
     /// Sets a variable for this run.
     pub fn env(mut self, name: &str, value: impl AsRef<std::ffi::OsStr>) -> Run {
         self.command.env(name, value);
+        self
+    }
+
+    /// Gives a run that starts hundreds of interpreters (the porting demo) longer than the
+    /// usual watchdog before it counts as hung.
+    pub fn watchdog(mut self, limit: Duration) -> Run {
+        self.watchdog = limit;
         self
     }
 
@@ -209,10 +220,10 @@ impl Run {
             if let Some(status) = child.try_wait().unwrap() {
                 break status;
             }
-            if start.elapsed() > WATCHDOG {
+            if start.elapsed() > self.watchdog {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("{shown} ran longer than {WATCHDOG:?}");
+                panic!("{shown} ran longer than {:?}", self.watchdog);
             }
             std::thread::sleep(Duration::from_millis(5));
         };

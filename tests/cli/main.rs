@@ -10,6 +10,8 @@ mod errors;
 mod formats;
 mod init_list;
 mod outputs;
+mod port;
+mod port_demo;
 mod processes;
 mod record_verify;
 mod terminal;

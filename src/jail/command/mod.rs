@@ -57,10 +57,13 @@ mod capture;
 mod case;
 mod error;
 mod fields;
+pub mod generate;
 mod outcome;
+pub mod reproduce;
 pub(crate) mod run;
 mod scrub;
 mod spec;
+mod spec_extra;
 mod units;
 
 use std::borrow::Cow;
@@ -72,6 +75,7 @@ use super::{Behaviour, Jailed};
 pub use bytes::Data;
 pub use case::CommandCase;
 pub use error::SpecError;
+pub use generate::Generated;
 pub(crate) use outcome::signal_text;
 pub use outcome::{CapturedFile, Ending, ProcessOutcome};
 pub(crate) use run::stop_running;
@@ -88,6 +92,8 @@ pub const INPUT_TYPE: &str = "kaizen::jail::command::CommandCase";
 pub struct CommandJail {
     settings: spec::Settings,
     cases: spec::SpecCases,
+    /// `port:` and `generate:`.
+    extras: spec_extra::Extras,
 }
 
 impl CommandJail {
@@ -98,7 +104,69 @@ impl CommandJail {
     /// and what to do about it.
     pub fn load(spec_path: &Path, project_root: &Path) -> Result<CommandJail, SpecError> {
         let (settings, cases) = spec::load(spec_path, project_root)?;
-        Ok(CommandJail { settings, cases })
+        let extras = load_extras(&settings)?;
+        Ok(CommandJail {
+            settings,
+            cases,
+            extras,
+        })
+    }
+
+    /// The port named by the spec's `port:`: a jail with the same name, settings and cases
+    /// that runs the port's command instead of the original's.
+    pub fn port(&self) -> Option<CommandJail> {
+        let program = self.extras.port.clone()?;
+        Some(CommandJail {
+            settings: spec::Settings {
+                program,
+                ..self.settings.clone()
+            },
+            cases: self.cases.clone(),
+            extras: spec_extra::Extras::default(),
+        })
+    }
+
+    /// The cases the spec's `generate:` draws, if it has one.
+    pub fn generated(&self) -> Option<&Generated> {
+        self.extras.generate.as_ref()
+    }
+
+    /// Every case with its origin: the spec's listed cases and combinations, then the
+    /// generated ones (each with its seed and draw number).
+    pub fn all_cases(&self) -> Vec<crate::cases::Case<CommandCase>> {
+        let listed = self.cases.iter().enumerate();
+        let mut all: Vec<_> = listed
+            .map(|(index, input)| crate::cases::Case {
+                input,
+                origin: crate::cases::Origin::Spec {
+                    index,
+                    place: self.case_place(index),
+                },
+            })
+            .collect();
+        if let Some(generated) = self.generated() {
+            all.extend(generated.cases.generate());
+        }
+        all
+    }
+
+    /// One line per source of cases for a snapshot header: `spec jail/x.yaml (18)`, then
+    /// `generated 100 (seed 7)`. `shown` is the spec's path as people see it.
+    pub fn describe_sources(&self, shown: &str) -> Vec<String> {
+        let mut lines = vec![format!("spec {shown} ({})", self.cases.count())];
+        lines.extend(self.generated().map(Generated::describe));
+        lines
+    }
+
+    /// The seed of the generated cases, if any.
+    pub fn seed(&self) -> Option<u64> {
+        self.generated().map(|g| g.seed)
+    }
+
+    /// The command line of one case as a person pastes it into a shell from the project
+    /// folder: stdin through `printf`, placeholders filled; see [`reproduce`].
+    pub fn reproduce(&self, case: &CommandCase) -> String {
+        reproduce::command_line(&self.settings, case)
     }
 
     /// The jail's name: the spec's file stem (`report` for `jail/report.yaml`).
@@ -135,6 +203,28 @@ impl CommandJail {
     pub fn run(&self, case: &CommandCase) -> ProcessOutcome {
         run::run_case(&self.settings, case)
     }
+}
+
+/// Reads the spec's `port:` and `generate:` (a pass of their own over the spec's text).
+fn load_extras(settings: &spec::Settings) -> Result<spec_extra::Extras, SpecError> {
+    let absolute = settings
+        .spec_path
+        .canonicalize()
+        .unwrap_or_else(|_| settings.spec_path.clone());
+    let shown = absolute
+        .strip_prefix(&settings.root)
+        .map_or_else(|_| settings.spec_path.clone(), Path::to_path_buf);
+    let text = std::fs::read_to_string(&absolute).map_err(|err| {
+        SpecError::new(
+            &shown,
+            None,
+            "",
+            format!("cannot read the spec: {err}"),
+            "save it as UTF-8 text",
+        )
+    })?;
+    let shell = matches!(settings.program, spec::Program::Shell(_));
+    spec_extra::load(&shown, &text, shell, &settings.jail_dir)
 }
 
 impl Jailed for CommandJail {

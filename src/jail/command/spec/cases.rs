@@ -16,7 +16,7 @@ use crate::cases::pairwise;
 pub(crate) const DEFAULT_MAX_CASES: u64 = 2_000_000;
 
 /// A spec's cases, with the combinations kept as value lists until they are asked for.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct SpecCases {
     /// The spec file as shown in messages, for each case's place.
     shown: String,
@@ -27,7 +27,7 @@ pub(crate) struct SpecCases {
 
 /// `combinations:` ready to generate: the values per argument position, what every
 /// combination shares, and which rows to make.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Combinations {
     values: Vec<Vec<String>>,
     shared: CommandCase,
@@ -35,7 +35,7 @@ struct Combinations {
     rows: Rows,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Rows {
     /// Every combination, in odometer order: `count` of them.
     All { count: usize },
@@ -100,12 +100,14 @@ impl Combinations {
 }
 
 impl SpecCases {
-    /// Checks and gathers the spec's cases; combinations are counted, not generated.
+    /// Checks and gathers the spec's cases; combinations are counted, not generated. A
+    /// spec that `generates` cases may list none.
     pub(crate) fn new(
         spec: &SpecText<'_>,
         raw_cases: Vec<RawCase>,
         raw_combinations: Option<RawCombinations>,
         jail_dir: &Path,
+        generates: bool,
     ) -> Result<SpecCases, SpecError> {
         let explicit = explicit_cases(spec, raw_cases, jail_dir)?;
         let combinations = raw_combinations
@@ -116,12 +118,12 @@ impl SpecCases {
             explicit,
             combinations,
         };
-        if cases.count() == 0 {
+        if cases.count() == 0 && !generates {
             return Err(spec.fail(
                 spec.key("cases"),
                 "cases",
                 "the spec has no cases",
-                "add `cases:` with at least one `- args: [...]` entry, or `combinations:`",
+                "add `cases:` with at least one `- args: [...]` entry, `combinations:` or `generate:`",
             ));
         }
         cases.refuse_repeats(spec)?;

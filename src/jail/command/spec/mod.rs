@@ -33,7 +33,7 @@ pub(crate) enum Program {
 }
 
 /// A checked spec, ready to run cases.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Settings {
     pub(crate) name: String,
     /// The spec file, as it was given.
@@ -57,7 +57,7 @@ pub(crate) struct Settings {
 
 /// The folder case directories are made in: the system's temp folder (`TMPDIR`), resolved
 /// once per jail rather than once per case.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct TempBase {
     /// The resolved path (no symlinks), or the path as given if it cannot be resolved.
     pub(crate) canonical: PathBuf,
@@ -135,7 +135,14 @@ pub(crate) fn load(
             "use a plain variable name",
         )
     })?;
-    let cases = SpecCases::new(&spec, raw.cases, raw.combinations, &files.jail_dir)?;
+    let generates = raw.generate.is_some();
+    let cases = SpecCases::new(
+        &spec,
+        raw.cases,
+        raw.combinations,
+        &files.jail_dir,
+        generates,
+    )?;
     let capture = capture_globs(&spec, raw.capture.files)?;
     let settings = Settings {
         name: files.name,

@@ -38,6 +38,12 @@ pub(crate) struct RawSpec {
     pub(crate) cases: Vec<RawCase>,
     #[serde(default)]
     pub(crate) combinations: Option<RawCombinations>,
+    /// Read by `spec_extra` (a second command to compare with); only allowed here.
+    #[serde(default, rename = "port")]
+    pub(crate) _port: Option<serde::de::IgnoredAny>,
+    /// Read by `spec_extra` (cases drawn with proptest); only allowed here.
+    #[serde(default)]
+    pub(crate) generate: Option<serde::de::IgnoredAny>,
 }
 
 /// `capture:`
