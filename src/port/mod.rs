@@ -60,11 +60,12 @@ pub fn compare(jail: &CommandJail, run: &PortRun<'_>) -> Result<Verdict, Error> 
         role: ("port", &hint),
         tick: run.tick,
     };
+    let mut tried = shrink::Tried::new();
     sides.compare(
         jail.all_cases(),
         &run.env,
         &mut |input, origin, difference| {
-            let minimal = shrink::shrink_into(jail, &port, origin, difference);
+            let minimal = shrink::shrink_into(jail, &port, origin, difference, &mut tried);
             let case = minimal.as_ref().unwrap_or(input);
             difference.reproduce = vec![
                 ("original".to_string(), jail.reproduce(case)),

@@ -7,6 +7,8 @@
 //! step depends on the seed and on what the programs do, so a run is the same every time
 //! for deterministic programs.
 
+use std::collections::HashMap;
+
 use crate::cases::Origin;
 use crate::jail::command::{CommandCase, CommandJail};
 use crate::record::observe_into;
@@ -28,6 +30,10 @@ pub fn differ(original: &CommandJail, port: &CommandJail, case: &CommandCase) ->
     matches!((before, after), (Some(b), Some(a)) if b != a)
 }
 
+/// Whether each candidate case tried so far differs. The shrinks of several differences
+/// often pass through the same small cases (no stdin, one empty line): each runs once.
+pub type Tried = HashMap<CommandCase, bool>;
+
 /// Shrinks the case of `difference` if it was generated, and makes `difference` show the
 /// minimal case (and the case first drawn beside it). Returns the minimal case.
 pub fn shrink_into(
@@ -35,9 +41,17 @@ pub fn shrink_into(
     port: &CommandJail,
     origin: &Origin,
     difference: &mut Difference,
+    tried: &mut Tried,
 ) -> Option<CommandCase> {
     let generated = original.generated()?;
-    let mut differs = |case: &CommandCase| differ(original, port, case);
+    let mut differs = |case: &CommandCase| {
+        if let Some(known) = tried.get(case) {
+            return *known;
+        }
+        let found = differ(original, port, case);
+        tried.insert(case.clone(), found);
+        found
+    };
     let found = generated
         .cases
         .shrink(origin, &mut differs, generated.shrink_steps)?;

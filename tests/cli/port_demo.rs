@@ -116,3 +116,46 @@ fn generated_cases_find_every_slip_and_listed_cases_find_fewer() {
     // The README's count: generated cases find 4 of 4 slips, the hand-listed ones none.
     assert_eq!(by_hand, Vec::<&str>::new());
 }
+
+/// The fenced block of the README after `<!-- NAME -->`.
+fn readme_block(name: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let marker = format!("<!-- {name} -->\n");
+    let after = readme.split_once(&marker).unwrap().1;
+    let body = after.split_once('\n').unwrap().1;
+    body.split_once("```\n").unwrap().0.to_string()
+}
+
+#[test]
+fn the_readme_shows_the_demo_spec_and_what_kaizen_port_prints_for_it() {
+    // The spec excerpt is jail/tally.yaml without its comment lines and hand-listed cases.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = std::fs::read_to_string(repo.join("jail/tally.yaml")).unwrap();
+    let (head, rest) = spec.split_once("\ncases:\n").unwrap();
+    let generate = rest.split_once("\ngenerate:\n").unwrap().1;
+    let uncommented = |text: &str| -> String {
+        let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        lines.join("\n").trim().to_string()
+    };
+    let excerpt = format!(
+        "{}\n\ngenerate:\n{}\n",
+        uncommented(head),
+        generate.trim_end()
+    );
+    assert_eq!(readme_block("port-spec"), excerpt);
+
+    // The report: the README shows its beginning, up to the second difference.
+    let project = Project::empty();
+    copy_tree(&repo.join("jail"), &project.path("jail"));
+    copy_tree(&repo.join("snapshots"), &project.path("snapshots"));
+    let out = project
+        .kaizen(["port", "tally"])
+        .watchdog(Duration::from_secs(300))
+        .run();
+    out.code(1);
+    let shown = readme_block("port-report");
+    let shown = shown.strip_suffix("…\n").unwrap();
+    assert!(out.stdout().starts_with(shown), "{out}");
+    assert!(out.stdout()[shown.len()..].starts_with("\ncase "), "{out}");
+}
