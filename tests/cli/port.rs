@@ -22,7 +22,7 @@ fn kaizen_port_reports_where_the_port_differs_with_the_sides_named_original_and_
         "{out}"
     );
     assert!(
-        text.contains("case 2 of 2 from spec case #1\n  input:\n    stdin: abc\n"),
+        text.contains("case 2 of 2 from jail/upper.yaml:8\n  input:\n    stdin: abc\n"),
         "{out}"
     );
     assert!(
