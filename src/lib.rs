@@ -49,6 +49,7 @@ pub mod record;
 pub mod report;
 mod settings;
 pub mod snapshot;
+pub mod stateful;
 pub mod verify;
 
 pub use cases::Cases;

@@ -95,3 +95,22 @@ fn the_isolated_example_records_an_exit_a_hang_and_an_abort_as_behaviour() {
     );
     assert!(text.contains("batch_count: 6 cases — all same"), "{text}");
 }
+
+#[test]
+fn the_stateful_example_records_step_by_step_and_finds_the_slipped_bag_fee() {
+    let text = run_example("stateful");
+    assert!(text.contains("till: recorded 201 cases to "), "{text}");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let shown = &readme[readme.find("<!-- stateful-snapshot -->").unwrap()..];
+    let shown = &shown[shown.find("```yaml\n").unwrap() + 8..];
+    let shown = &shown[..shown.find("```").unwrap()];
+    assert!(
+        text.contains(&format!("== the first case, step by step\n{shown}")),
+        "the README's stateful snapshot drifted from what the example records:\n{text}"
+    );
+    assert!(
+        text.contains("till: 201 cases — 195 same, 6 changed"),
+        "{text}"
+    );
+}

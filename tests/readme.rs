@@ -91,3 +91,24 @@ fn the_readme_isolated_jail_is_the_example_code_and_its_snapshot() {
         "{snapshot}"
     );
 }
+
+#[test]
+fn the_readme_stateful_blocks_are_the_example_code() {
+    let readme = readme();
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/stateful.rs"))
+            .unwrap();
+    for marker in ["<!-- stateful -->", "<!-- stateful-cases -->"] {
+        let code = block_after(&readme, marker);
+        assert!(
+            example.contains(&code),
+            "README block {marker} not in examples/stateful.rs:\n{code}"
+        );
+    }
+    // What the example prints is checked against the snapshot block in tests/examples_run.rs.
+    let snapshot = block_after(&readme, "<!-- stateful-snapshot -->");
+    assert!(
+        snapshot.contains("  - not_run_after_panic: 1\n"),
+        "{snapshot}"
+    );
+}

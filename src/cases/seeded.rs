@@ -99,6 +99,62 @@ seeded_tuples!(A 0, B 1, C 2, D 3);
 seeded_tuples!(A 0, B 1, C 2, D 3, E 4);
 seeded_tuples!(A 0, B 1, C 2, D 3, E 4, F 5);
 
+/// A list of pooled values: each pool value alone, the empty list and the whole pool in
+/// combinations; lists of up to eight values mostly drawn from the pool in proptest.
+///
+/// ```
+/// use kaizen::Cases;
+/// let cases = Cases::<Vec<String>>::from_source::<Vec<String>>(&["jail/loyalty.rs"], 20)?;
+/// let inputs: Vec<_> = cases.generate().into_iter().map(|c| c.input).collect();
+/// assert!(inputs.contains(&vec!["GOLD".to_string()]) && inputs.contains(&vec![]));
+/// # Ok::<(), kaizen::cases::harvest::HarvestError>(())
+/// ```
+impl<T> Seeded for Vec<T>
+where
+    T: FromPool + Arbitrary + Clone + Debug + 'static,
+{
+    type Lists = Vec<Vec<T>>;
+    fn lists(pools: &Pools) -> Vec<Vec<T>> {
+        let values = pools.values::<T>();
+        let mut lists = vec![Vec::new()];
+        lists.extend(values.iter().map(|v| vec![v.clone()]));
+        if values.len() > 1 {
+            lists.push(values);
+        }
+        lists
+    }
+    fn strategy(pools: &Pools) -> BoxedStrategy<Vec<T>> {
+        proptest::collection::vec(seeded::<T>(pools), 0..=8).boxed()
+    }
+}
+
+impl Pools {
+    /// A strategy for one value of `T` (a pooled type, a tuple of them or a `Vec`), drawn
+    /// from these pools as [`Cases::seeded_proptest`] draws it, that can be shared between
+    /// threads: use it for the arguments of a stateful jail's operations.
+    ///
+    /// ```
+    /// use kaizen::cases::harvest::harvest_str;
+    /// use proptest::prelude::*;
+    ///
+    /// #[derive(Debug, Clone)]
+    /// enum Op { WonPoint(String), Score }
+    ///
+    /// let pools = harvest_str(r#"fn won(p: &str) -> bool { p == "player1" }"#, "tennis.rs")?;
+    /// let op = prop_oneof![4 => pools.strategy::<String>().prop_map(Op::WonPoint), 1 => Just(Op::Score)];
+    /// let ops = kaizen::Cases::new().proptest(op, 100).generate();
+    /// let named = ops.iter().filter(|c| matches!(&c.input, Op::WonPoint(p) if p == "player1"));
+    /// assert!(named.count() > 10);
+    /// # Ok::<(), kaizen::cases::harvest::HarvestError>(())
+    /// ```
+    pub fn strategy<T: Seeded>(&self) -> impl Strategy<Value = T> + Clone + Send + Sync + use<T> {
+        PoolStrategy::<T, T> {
+            pools: self.clone(),
+            into: PhantomData,
+        }
+    }
+}
+
 impl<I: Clone + 'static> Cases<I> {
     /// Adds combinations of the harvested values of each parameter, by type: `T` is the
     /// parameter type, or a tuple of them (`(u32, String, u8)`), converted into the input
@@ -192,6 +248,15 @@ impl<I: Clone + 'static> Cases<I> {
 struct PoolStrategy<T, I> {
     pools: Pools,
     into: PhantomData<fn(T) -> I>,
+}
+
+impl<T, I> Clone for PoolStrategy<T, I> {
+    fn clone(&self) -> Self {
+        PoolStrategy {
+            pools: self.pools.clone(),
+            into: PhantomData,
+        }
+    }
 }
 
 impl<T, I> Debug for PoolStrategy<T, I> {

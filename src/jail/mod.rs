@@ -10,6 +10,8 @@ mod isolate;
 mod panic;
 mod timeout;
 
+pub(crate) use panic::catch_silently;
+
 use std::borrow::Cow;
 use std::panic::Location;
 use std::sync::Arc;

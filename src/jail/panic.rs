@@ -30,14 +30,20 @@ fn install_hook() {
 
 /// Runs `f(input)`, turning a panic into [`Outcome::Panicked`] with its message.
 pub(crate) fn call_silently<I, O>(f: &(dyn Fn(I) -> O + Send + Sync), input: I) -> Outcome<O> {
+    match catch_silently(|| f(input)) {
+        Ok(value) => Outcome::Returned(value),
+        Err(message) => Outcome::Panicked(message),
+    }
+}
+
+/// Runs `f`, turning a panic into its message, without printing it. The caller must not
+/// use what `f` mutated after a panic as if it were whole (a stateful jail stops there).
+pub(crate) fn catch_silently<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     install_hook();
     let was = IN_JAIL.with(|flag| flag.replace(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| f(input)));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
     IN_JAIL.with(|flag| flag.set(was));
-    match result {
-        Ok(value) => Outcome::Returned(value),
-        Err(payload) => Outcome::Panicked(panic_message(payload.as_ref())),
-    }
+    result.map_err(|payload| panic_message(payload.as_ref()))
 }
 
 /// The message of a panic payload: the `&str` or `String` it carries.
