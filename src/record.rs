@@ -1,7 +1,9 @@
 //! The recorder: turns cases into encoded inputs (dropping duplicates) and runs them
 //! through a jail, in parallel when asked, keeping the cases' order.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
@@ -10,6 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::Error;
 use crate::cases::{Case, Origin};
 use crate::jail::{Behaviour, Jailed};
+use crate::snapshot::digest::{self, Prehashed};
 use crate::snapshot::{exact, format};
 
 /// An input ready to run: the value, its snapshot text and where it came from.
@@ -21,6 +24,8 @@ pub struct Prepared<I> {
     pub text: String,
     /// Its source.
     pub origin: Origin,
+    /// Its shape, when the direct writer wrote it (see [`format::write_input_shaped`]).
+    pub(crate) shape: Option<u64>,
 }
 
 /// What the jail did with one input, encoded.
@@ -46,21 +51,38 @@ pub struct Observed {
 /// assert_eq!(inputs, vec![1, 2, 3]);
 /// ```
 pub fn prepare<I: Serialize>(jail: &str, cases: Vec<Case<I>>) -> Result<Vec<Prepared<I>>, Error> {
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(cases.len());
+    // Inputs by the hash of their text; texts of equal hash but different text (rare) are
+    // kept apart in `other`.
+    let mut first: HashMap<u64, usize, BuildHasherDefault<Prehashed>> =
+        HashMap::with_capacity_and_hasher(cases.len(), Default::default());
+    let mut other: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<Prepared<I>> = Vec::with_capacity(cases.len());
     for case in cases {
-        let text = format::encode_input(&case.input)
+        let mut text = String::new();
+        let shape = format::write_input_shaped(&mut text, &case.input)
             .map_err(|e| unrepresentable(jail, &case.origin, &e))?;
-        match seen.get(&text) {
-            Some(&earlier) => same_value(jail, &out[earlier], &case)?,
-            None => {
-                seen.insert(text.clone(), out.len());
-                out.push(Prepared {
-                    input: case.input,
-                    text,
-                    origin: case.origin,
-                });
+        let earlier = match first.entry(digest::hash(&text)) {
+            Entry::Vacant(slot) => {
+                slot.insert(out.len());
+                None
             }
+            Entry::Occupied(slot) if out[*slot.get()].text == text => Some(*slot.get()),
+            Entry::Occupied(_) => match other.get(&text) {
+                Some(&i) => Some(i),
+                None => {
+                    other.insert(text.clone(), out.len());
+                    None
+                }
+            },
+        };
+        match earlier {
+            Some(i) => same_value(jail, &out[i], &case)?,
+            None => out.push(Prepared {
+                input: case.input,
+                text,
+                origin: case.origin,
+                shape,
+            }),
         }
     }
     Ok(out)
@@ -94,32 +116,53 @@ fn same_value<I: Serialize>(
 /// Proves that every input survives the trip through the snapshot exactly: it is read back
 /// from its text and compared with the original, field by field, through serde. Run before
 /// a snapshot is written, so no snapshot ever holds an input that would replay differently.
+///
+/// Reading back is the costly part (a YAML parser per input), so it is done once per
+/// input *shape* for the inputs the direct writer wrote (see
+/// [`format::write_input_shaped`]): those differ from a proven input of their shape only in
+/// scalars that are written exactly. Every input serde_yaml wrote is read back on its own.
 pub fn check_round_trip<I: Serialize + DeserializeOwned>(
     jail: &str,
     prepared: &[Prepared<I>],
 ) -> Result<(), Error> {
+    let mut proven: HashSet<u64, BuildHasherDefault<Prehashed>> = HashSet::default();
     for p in prepared {
-        let refuse = |problem: String, workaround: String| Error::Unrepresentable {
-            jail: jail.to_string(),
-            case: p.origin.to_string(),
-            message: problem,
-            hint: workaround,
-        };
-        exact::check_representable_as("input", &p.input)
-            .map_err(|e| refuse(format!("{} at {}", e.problem, e.path), e.workaround))?;
-        let back: I = format::decode_input(&p.text).map_err(|e| {
-            refuse(
-                format!("the input does not read back from YAML: {e}"),
-                "report this input type as a kaizen bug".into(),
-            )
-        })?;
-        let (a, b) = (exact::fingerprint(&p.input), exact::fingerprint(&back));
-        if a.is_err() || a != b {
-            return Err(refuse(
-                format!("the input reads back from YAML as a different value:\n{}", format::display_input(&p.text)),
-                "use plain structs, enums, options, sequences, maps, numbers and strings in the input type".into(),
-            ));
+        if p.shape.is_some_and(|shape| proven.contains(&shape)) {
+            continue;
         }
+        reads_back_exactly(jail, p)?;
+        if let Some(shape) = p.shape {
+            proven.insert(shape);
+        }
+    }
+    Ok(())
+}
+
+/// Reads one input back from its text and compares it with the original.
+fn reads_back_exactly<I: Serialize + DeserializeOwned>(
+    jail: &str,
+    p: &Prepared<I>,
+) -> Result<(), Error> {
+    let refuse = |problem: String, workaround: String| Error::Unrepresentable {
+        jail: jail.to_string(),
+        case: p.origin.to_string(),
+        message: problem,
+        hint: workaround,
+    };
+    exact::check_representable_as("input", &p.input)
+        .map_err(|e| refuse(format!("{} at {}", e.problem, e.path), e.workaround))?;
+    let back: I = format::decode_input(&p.text).map_err(|e| {
+        refuse(
+            format!("the input does not read back from YAML: {e}"),
+            "report this input type as a kaizen bug".into(),
+        )
+    })?;
+    let (a, b) = (exact::fingerprint(&p.input), exact::fingerprint(&back));
+    if a.is_err() || a != b {
+        return Err(refuse(
+            format!("the input reads back from YAML as a different value:\n{}", format::display_input(&p.text)),
+            "use plain structs, enums, options, sequences, maps, numbers and strings in the input type".into(),
+        ));
     }
     Ok(())
 }

@@ -27,6 +27,33 @@ pub fn moderate((n, word): (u32, String)) -> String {
     format!("{} {out}", out.len())
 }
 
+/// A small struct, as a legacy function's parameter object often is.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Order {
+    pub id: u32,
+    pub sku: String,
+    pub qty: u16,
+    pub express: bool,
+}
+
+/// A price from a small struct: a few branches.
+pub fn priced(order: Order) -> u64 {
+    let unit = if order.sku.ends_with('7') { 1_999 } else { 499 };
+    let total = unit * u64::from(order.qty);
+    if order.express { total * 2 - 1 } else { total }
+}
+
+pub fn struct_inputs(n: usize) -> Vec<Order> {
+    (0..n as u32)
+        .map(|i| Order {
+            id: i,
+            sku: format!("sku{}", i % 997),
+            qty: (i % 40) as u16,
+            express: i % 3 == 0,
+        })
+        .collect()
+}
+
 pub fn cheap_inputs(n: usize) -> Vec<(u32, u32)> {
     (0..n as u32)
         .map(|i| (i, i.wrapping_mul(2_654_435_761) >> 12))
@@ -134,6 +161,7 @@ pub fn child(args: &[String]) {
     match workload.as_str() {
         "cheap" => child_run("cheap", cheap, cheap_inputs(n), phase, dir),
         "moderate" => child_run("moderate", moderate, moderate_inputs(n), phase, dir),
+        "struct" => child_run("struct", priced, struct_inputs(n), phase, dir),
         other => panic!("unknown workload {other}"),
     }
 }

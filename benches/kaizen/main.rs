@@ -19,6 +19,8 @@ struct Plan {
     sizes: Vec<usize>,
     insta_sizes: Vec<usize>,
     quick: bool,
+    /// The in-process workloads to measure (`--workload=NAME`, repeatable; default all).
+    workloads: Vec<String>,
 }
 
 impl Plan {
@@ -45,28 +47,48 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
-    let plan = if quick {
+    let mut workloads: Vec<String> = args
+        .iter()
+        .filter_map(|a| a.strip_prefix("--workload="))
+        .map(str::to_string)
+        .collect();
+    if workloads.is_empty() {
+        workloads = ["cheap", "moderate", "struct"].map(String::from).to_vec();
+    }
+    let mut plan = if quick {
         Plan {
             sizes: vec![1_000, 10_000, 100_000],
             insta_sizes: vec![1_000],
             quick,
+            workloads,
         }
     } else {
         Plan {
             sizes: vec![1_000, 10_000, 100_000, 1_000_000],
             insta_sizes: vec![1_000, 10_000],
             quick,
+            workloads,
         }
     };
+    // `--sizes=100000,1000000`: only these case counts in the in-process section.
+    if let Some(sizes) = args.iter().find_map(|a| a.strip_prefix("--sizes=")) {
+        plan.sizes = sizes.split(',').filter_map(|n| n.parse().ok()).collect();
+    }
     machine();
     let mut targets = Vec::new();
-    // `--cli`: only the CLI section (for working on the command jail).
+    // `--cli`: only the CLI section (for working on the command jail); `--jails`: only the
+    // in-process section (for working on recording and verification).
+    let only_jails = args.iter().any(|a| a == "--jails");
     if !args.iter().any(|a| a == "--cli") {
         in_process(&plan, &mut targets);
-        insta(&plan, &mut targets);
-        report(&plan, &mut targets);
+        if !only_jails {
+            insta(&plan, &mut targets);
+            report(&plan, &mut targets);
+        }
     }
-    command_jail(&plan, &mut targets);
+    if !only_jails {
+        command_jail(&plan, &mut targets);
+    }
     println!("\n## Targets\n");
     println!("| target | measured | holds |");
     println!("|---|---|---|");
@@ -106,24 +128,34 @@ fn in_process(plan: &Plan, targets: &mut Targets) {
     println!("\n## In-process jail\n");
     println!(
         "Floor: a plain loop calling the same function and serializing the outputs to YAML in \
-         memory. Record and verify go through `Jail::run_with` (`KAIZEN_UPDATE=auto`, not CI), \
+         memory. Functions: `cheap` takes `(u32, u32)`, `moderate` takes `(u32, String)`, `struct` \
+         takes a four-field struct (`u32`, `String`, `u16`, `bool`). Record and verify go through `Jail::run_with` (`KAIZEN_UPDATE=auto`, not CI), \
          snapshot on disk. Peak memory: a fresh process per figure; \"during\" is the growth \
          over the resident size just before the call (the user's `Cases` already built), \
          \"process\" the whole process's peak.\n"
     );
     println!(
-        "| function | cases | floor | record | ×floor | verify | ×floor | snapshot | verify peak during / process | ×snapshot | record peak during |"
+        "| function | cases | floor | record | ×floor | verify | ×floor | snapshot | verify peak during / process | ×snapshot | record peak during / process | ×snapshot |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let dir = tempfile::tempdir().expect("temp dir");
-    for workload in ["cheap", "moderate"] {
+    for workload in &plan.workloads {
+        let mut per_case_100k = None;
         for &n in &plan.sizes {
             let reps = plan.reps(n);
-            let row = match workload {
+            let row = match workload.as_str() {
                 "cheap" => jails::measure(
                     "cheap",
                     jails::cheap,
                     &jails::cheap_inputs(n),
+                    reps,
+                    dir.path(),
+                    true,
+                ),
+                "struct" => jails::measure(
+                    "struct",
+                    jails::priced,
+                    &jails::struct_inputs(n),
                     reps,
                     dir.path(),
                     true,
@@ -139,8 +171,9 @@ fn in_process(plan: &Plan, targets: &mut Targets) {
             };
             let vp = row.verify_peak.expect("measured");
             let rp = row.record_peak.expect("measured");
+            let snap = row.snapshot_bytes as f64;
             println!(
-                "| {} | {} | {} | {} | {:.2} | {} | {:.2} | {} | {} / {} | {:.2} / {:.2} | {} |",
+                "| {} | {} | {} | {} | {:.2} | {} | {:.2} | {} | {} / {} | {:.2} / {:.2} | {} / {} | {:.2} |",
                 row.workload,
                 n,
                 show(row.floor),
@@ -151,33 +184,77 @@ fn in_process(plan: &Plan, targets: &mut Targets) {
                 mb(row.snapshot_bytes),
                 mb(vp.during),
                 mb(vp.process),
-                vp.during as f64 / row.snapshot_bytes as f64,
-                vp.process as f64 / row.snapshot_bytes as f64,
+                vp.during as f64 / snap,
+                vp.process as f64 / snap,
                 mb(rp.during),
+                mb(rp.process),
+                rp.process as f64 / snap,
             );
-            if workload == "cheap" && n == 100_000 {
-                let r = ratio(row.verify, row.floor);
-                targets.push((
-                    "verify 100k cheap cases ≤ 3× floor".into(),
-                    format!("{r:.2}×"),
-                    r <= 3.0,
-                ));
-            }
-            if workload == "cheap" && n == 1_000_000 {
-                let r = vp.process as f64 / row.snapshot_bytes as f64;
-                targets.push((
-                    "verify 1M cases: peak memory ≤ 2× snapshot size".into(),
-                    format!(
-                        "{r:.2}× (process peak {} for a {} snapshot; {} during the call)",
-                        mb(vp.process),
-                        mb(row.snapshot_bytes),
-                        mb(vp.during)
-                    ),
-                    r <= 2.0,
-                ));
-            }
+            in_process_targets(workload, n, &row, &vp, &rp, &mut per_case_100k, targets);
         }
     }
+}
+
+/// The targets one in-process row decides.
+fn in_process_targets(
+    workload: &str,
+    n: usize,
+    row: &jails::Row,
+    vp: &measure::Peak,
+    rp: &measure::Peak,
+    per_case_100k: &mut Option<f64>,
+    targets: &mut Targets,
+) {
+    let snap = row.snapshot_bytes as f64;
+    let per_case = row.verify.as_secs_f64() / n as f64;
+    if n == 100_000 {
+        *per_case_100k = Some(per_case);
+    }
+    if workload == "cheap" && n == 100_000 {
+        let r = ratio(row.verify, row.floor);
+        targets.push((
+            "verify 100k cheap cases ≤ 3× floor".into(),
+            format!("{r:.2}×"),
+            r <= 3.0,
+        ));
+    }
+    if n != 1_000_000 {
+        return;
+    }
+    let (during, process) = (vp.during as f64 / snap, vp.process as f64 / snap);
+    let inputs = match workload {
+        "cheap" => "(u32, u32)",
+        "moderate" => "(u32, String)",
+        _ => "a small struct",
+    };
+    targets.push((
+        format!("verify 1M {inputs} cases: growth during the call ≤ 1.5× snapshot, process ≤ 2×"),
+        format!(
+            "{during:.2}× / {process:.2}× ({} / {} for a {} snapshot)",
+            mb(vp.during),
+            mb(vp.process),
+            mb(row.snapshot_bytes)
+        ),
+        during <= 1.5 && process <= 2.0,
+    ));
+    if let Some(base) = *per_case_100k {
+        let r = per_case / base;
+        targets.push((
+            format!("verify {inputs}: time per case at 1M ≤ 1.2× that at 100k"),
+            format!("{r:.2}×"),
+            r <= 1.2,
+        ));
+    }
+    let r = ratio(row.record, row.floor);
+    let peak = rp.process as f64 / snap;
+    targets.push((
+        format!("record 1M {inputs} cases ≤ 5× floor, peak memory ≤ 2× snapshot"),
+        format!(
+            "{r:.2}× floor, {peak:.2}× snapshot ({} process peak)",
+            mb(rp.process)
+        ),
+        r <= 5.0 && peak <= 2.0,
+    ));
 }
 
 fn insta(plan: &Plan, targets: &mut Targets) {

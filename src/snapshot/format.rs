@@ -78,10 +78,24 @@ pub fn write_input<I: Serialize + ?Sized>(
     out: &mut String,
     input: &I,
 ) -> Result<(), serde_yaml::Error> {
-    if !fast::input_row(out, input) {
-        out.push_str(&to_yaml(&[InputRow { input }])?);
+    write_input_shaped(out, input).map(|_| ())
+}
+
+/// Appends the text of [`encode_input`] to `out`, and returns the input's shape when the
+/// direct writer wrote it: a hash of everything in the value but its scalars (its types,
+/// struct, field and variant names, sequence lengths, the kind of each scalar). The direct
+/// writer writes scalars exactly (integers, shortest round-trip floats, plain strings), so
+/// two inputs of one shape read back alike: proving one of them reads back exactly proves
+/// the shape. `None` when serde_yaml wrote the input (a rarer shape, proved one by one).
+pub(crate) fn write_input_shaped<I: Serialize + ?Sized>(
+    out: &mut String,
+    input: &I,
+) -> Result<Option<u64>, serde_yaml::Error> {
+    if let Some(shape) = fast::input_row(out, input) {
+        return Ok(Some(shape));
     }
-    Ok(())
+    out.push_str(&to_yaml(&[InputRow { input }])?);
+    Ok(None)
 }
 
 /// Reads back an input written by [`encode_input`].

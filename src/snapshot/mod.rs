@@ -29,6 +29,7 @@
 //! as a kaizen snapshot is reported with its line and never overwritten.
 
 pub mod canonical;
+pub(crate) mod digest;
 pub mod exact;
 pub mod format;
 pub mod lock;

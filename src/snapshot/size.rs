@@ -8,7 +8,7 @@
 
 use crate::Error;
 
-use super::{format, show_size};
+use super::show_size;
 
 /// How many of the biggest cases an error names.
 const NAMED: usize = 5;
@@ -22,27 +22,6 @@ pub(crate) struct CaseSize {
     pub(crate) input: String,
     /// Bytes of the case's text (input and behaviour).
     pub(crate) bytes: u64,
-}
-
-/// Refuses the full text of a snapshot that the loader would refuse (bigger than `limit`).
-pub(crate) fn check_text(jail: &str, text: &str, limit: u64) -> Result<(), Error> {
-    let total = text.len() as u64;
-    if total <= limit {
-        return Ok(());
-    }
-    let body = text
-        .strip_prefix("---\n")
-        .and_then(|rest| rest.find("\n---\n").map(|end| &rest[end + 5..]))
-        .unwrap_or("");
-    let cases = format::cases(body, 1)
-        .filter_map(Result::ok)
-        .enumerate()
-        .map(|(i, case)| CaseSize {
-            number: i + 1,
-            input: format::display_input(case.input),
-            bytes: (case.input.len() + case.behaviour.len()) as u64,
-        });
-    Err(too_big(jail, total, limit, biggest(cases)))
 }
 
 /// The few biggest of `cases`, biggest first (the first one of equal sizes first).
@@ -138,17 +117,14 @@ mod tests {
     }
 
     #[test]
-    fn a_snapshot_over_the_limit_is_refused_naming_the_jail_and_its_biggest_case() {
-        let body = format!(
-            "- input: 1\n  returned: a\n- input: 2\n  returned: {}\n",
-            "x".repeat(500)
-        );
-        let text = format!("---\ninfo: {{}}\n---\n{body}");
-        assert!(check_text("big", &text, 10_000).is_ok());
-        let err = check_text("big", &text, 100).unwrap_err().to_string();
+    fn the_error_names_the_jail_the_sizes_and_the_biggest_cases() {
+        let err = too_big("big", 41_000, 8_000, vec![case(11, 1_030)]).to_string();
         assert!(err.contains("jail `big`"), "{err}");
-        assert!(err.contains("case 2: 5"), "{err}");
-        assert!(err.contains("input: 2"), "{err}");
+        assert!(
+            err.contains("40.0 KiB (41000 bytes), over the 7.8 KiB limit"),
+            "{err}"
+        );
+        assert!(err.contains("case 11: 1.0 KiB (input: input 11)"), "{err}");
         assert!(err.contains("KAIZEN_MAX_SNAPSHOT_SIZE"), "{err}");
     }
 }

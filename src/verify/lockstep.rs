@@ -10,14 +10,12 @@
 //! anything has run, and [`matched`](super::matched) compares instead. Both give the same
 //! verdict and files (a property test in `verify::tests` compares them).
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use crate::Error;
 use crate::cases::Case;
 use crate::env::UpdateMode;
 use crate::jail::{Behaviour, Jailed};
 use crate::record::{self, Observed};
+use crate::snapshot::digest::{hash, mix};
 use crate::snapshot::format::{self, RawCase, stream};
 
 use super::compare::{Body, Changes, Comparison, Identity};
@@ -120,8 +118,9 @@ pub(crate) fn changed_file(ctx: &Context<'_>) -> Error {
 /// texts, to check that later passes read the same file.
 fn inputs_match<I: serde::Serialize>(reader: stream::Reader, cases: &[Case<I>]) -> Option<u64> {
     let mut text = String::new();
-    let mut seen: HashSet<u64, BuildHasherDefault<Prehashed>> =
-        HashSet::with_capacity_and_hasher(cases.len(), Default::default());
+    // The hashes of the inputs, sorted afterwards to find one seen twice: 8 bytes per case,
+    // where a hash set would take more than twice that and miss the cache on every insert.
+    let mut hashes: Vec<u64> = Vec::with_capacity(cases.len());
     let mut digest = 0;
     let mut next = cases.iter();
     let count = reader.each_case(|case| {
@@ -133,57 +132,24 @@ fn inputs_match<I: serde::Serialize>(reader: stream::Reader, cases: &[Case<I>]) 
         }
         let h = hash(case.input);
         digest = mix(digest, h);
-        // An input seen before (or, rarely, a collision): leave it to the matching path,
-        // which drops duplicates.
-        if !seen.insert(h) {
-            return Err(());
-        }
+        hashes.push(h);
         Ok(())
     });
-    (count.ok()? == cases.len()).then_some(digest)
+    if count.ok()? != cases.len() {
+        return None;
+    }
+    // An input seen before (or, rarely, a collision): leave it to the matching path, which
+    // drops duplicates.
+    hashes.sort_unstable();
+    if hashes.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    Some(digest)
 }
 
 /// Folds the hash of one recorded input's text into a digest of all of them.
 pub(crate) fn fold_digest(digest: u64, input: &str) -> u64 {
     mix(digest, hash(input))
-}
-
-/// A fast, non-cryptographic hash of a text (word at a time, FxHash's mixing).
-fn hash(text: &str) -> u64 {
-    let b = text.as_bytes();
-    let mut h = b.len() as u64;
-    let mut words = b.chunks_exact(8);
-    for w in &mut words {
-        h = mix(
-            h,
-            u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
-        );
-    }
-    let mut last = [0u8; 8];
-    last[..words.remainder().len()].copy_from_slice(words.remainder());
-    mix(h, u64::from_le_bytes(last))
-}
-
-fn mix(h: u64, word: u64) -> u64 {
-    (h.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95)
-}
-
-/// The hasher of a set of hashes: takes them as they are.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = mix(self.0, u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 /// The second pass: runs each input and compares.

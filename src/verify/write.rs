@@ -89,11 +89,13 @@ fn write_file<J: Jailed>(
     pending: bool,
 ) -> Result<(), Error> {
     match body {
-        Body::Built { prepared, .. } => {
+        Body::Built {
+            prepared,
+            behaviours,
+        } => {
             record::check_round_trip(jail.name(), prepared)?;
-            let text = render(jail, ctx, body, pending);
-            size::check_text(jail.name(), &text, ctx.max_snapshot_size)?;
-            snapshot::write_atomic(path, text.as_bytes())
+            let header = make_header(jail, ctx, prepared.len(), pending);
+            write_built(jail.name(), ctx, path, &header, prepared, behaviours)
         }
         Body::Recording {
             changes,
@@ -124,6 +126,44 @@ fn write_file<J: Jailed>(
             })
         }
     }
+}
+
+/// Writes a built body case by case after its header, without joining it into one text
+/// first: refused before anything is written when the loader would refuse the file.
+fn write_built<I>(
+    jail: &str,
+    ctx: &Context<'_>,
+    path: &Path,
+    header: &Header,
+    prepared: &[record::Prepared<I>],
+    behaviours: &[String],
+) -> Result<(), Error> {
+    let header = snapshot::render_header(header);
+    let cases = || prepared.iter().zip(behaviours);
+    let body: usize = cases().map(|(p, b)| p.text.len() + b.len()).sum();
+    let total = (header.len() + body.max(1)) as u64;
+    if total > ctx.max_snapshot_size {
+        let sizes = cases().enumerate().map(|(i, (p, b))| size::CaseSize {
+            number: i + 1,
+            input: format::display_input(&p.text),
+            bytes: (p.text.len() + b.len()) as u64,
+        });
+        let biggest = size::biggest(sizes);
+        return Err(size::too_big(jail, total, ctx.max_snapshot_size, biggest));
+    }
+    let io = |e| Error::io(path, "write the snapshot", e);
+    snapshot::write_atomic_with(path, |out| {
+        out.write_all(header.as_bytes()).map_err(io)?;
+        for (p, behaviour) in cases() {
+            out.write_all(p.text.as_bytes()).map_err(io)?;
+            out.write_all(behaviour.as_bytes()).map_err(io)?;
+        }
+        // As `snapshot::render`: a file ends with a line break, also with no case.
+        if body == 0 {
+            out.write_all(b"\n").map_err(io)?;
+        }
+        Ok(())
+    })
 }
 
 /// A file being written case by case, with its size so far and its biggest cases.

@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde::ser;
 
 use crate::snapshot::canonical::is_unordered;
+use crate::snapshot::digest::mix;
 
 mod key;
 
@@ -42,20 +43,23 @@ impl ser::Error for Unsupported {
 
 type Done = Result<(), Unsupported>;
 
-/// Appends `- input: VALUE` (the text of [`super::encode_input`]). On failure `out` is
-/// left as it was.
-pub(crate) fn input_row<T: Serialize + ?Sized>(out: &mut String, input: &T) -> bool {
+/// Appends `- input: VALUE` (the text of [`super::encode_input`]) and returns the input's
+/// shape (see [`super::write_input_shaped`]). On failure `out` is left as it was.
+pub(crate) fn input_row<T: Serialize + ?Sized>(out: &mut String, input: &T) -> Option<u64> {
     let start = out.len();
     out.push_str("- input:");
     let mut w = Writer {
         out,
         inside_some: false,
+        shape: 0,
     };
     let ok = write(&mut w, At::Value(2), input).is_ok();
+    let shape = w.shape;
     if !ok {
         out.truncate(start);
+        return None;
     }
-    ok
+    Some(shape)
 }
 
 /// Appends a behaviour as it sits under its input (the text of
@@ -67,6 +71,7 @@ pub(crate) fn behaviour<T: Serialize + ?Sized>(out: &mut String, behaviour: &T) 
     let mut w = Writer {
         out,
         inside_some: false,
+        shape: 0,
     };
     let ok = matches!(write(&mut w, At::Item(0), behaviour), Ok(Kind::Mapping));
     if !ok {
@@ -96,9 +101,16 @@ struct Writer<'o> {
     out: &'o mut String,
     /// The value being written sits directly inside a `Some` (a null there is lost).
     inside_some: bool,
+    /// The value's shape so far: its types, kinds, names and variants, not its scalars.
+    shape: u64,
 }
 
 impl Writer<'_> {
+    /// Notes one step of the shape.
+    fn mark(&mut self, step: u64) {
+        self.shape = mix(self.shape, step);
+    }
+
     fn scalar(&mut self, at: At, text: &str) -> Result<Kind, Unsupported> {
         self.inside_some = false;
         if let At::Value(_) = at {
@@ -241,6 +253,7 @@ impl<'a, 'o> Value<'a, 'o> {
 
     /// Writes the single-key mapping `variant:` and returns the place of its value.
     fn variant(self, variant: &str) -> Result<(&'a mut Writer<'o>, At), Unsupported> {
+        self.w.mark(variant.as_ptr() as u64);
         if !plain(variant) || variant.len() > 64 {
             return Err(Unsupported);
         }
@@ -276,39 +289,51 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
     type SerializeStructVariant = Compound<'a, 'o>;
 
     fn serialize_bool(self, v: bool) -> Result<Kind, Unsupported> {
+        self.w.mark(101);
         self.w.scalar(self.at, if v { "true" } else { "false" })
     }
     fn serialize_i8(self, v: i8) -> Result<Kind, Unsupported> {
+        self.w.mark(102);
         self.int(v)
     }
     fn serialize_i16(self, v: i16) -> Result<Kind, Unsupported> {
+        self.w.mark(103);
         self.int(v)
     }
     fn serialize_i32(self, v: i32) -> Result<Kind, Unsupported> {
+        self.w.mark(104);
         self.int(v)
     }
     fn serialize_i64(self, v: i64) -> Result<Kind, Unsupported> {
+        self.w.mark(105);
         self.int(v)
     }
     fn serialize_i128(self, v: i128) -> Result<Kind, Unsupported> {
+        self.w.mark(106);
         self.int(v)
     }
     fn serialize_u8(self, v: u8) -> Result<Kind, Unsupported> {
+        self.w.mark(107);
         self.int(v)
     }
     fn serialize_u16(self, v: u16) -> Result<Kind, Unsupported> {
+        self.w.mark(108);
         self.int(v)
     }
     fn serialize_u32(self, v: u32) -> Result<Kind, Unsupported> {
+        self.w.mark(109);
         self.int(v)
     }
     fn serialize_u64(self, v: u64) -> Result<Kind, Unsupported> {
+        self.w.mark(110);
         self.int(v)
     }
     fn serialize_u128(self, v: u128) -> Result<Kind, Unsupported> {
+        self.w.mark(111);
         self.int(v)
     }
     fn serialize_f32(self, v: f32) -> Result<Kind, Unsupported> {
+        self.w.mark(112);
         if v.is_nan() && v.to_bits() != f32::NAN.to_bits() {
             return Err(Unsupported);
         }
@@ -322,6 +347,7 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         self.w.scalar(self.at, text)
     }
     fn serialize_f64(self, v: f64) -> Result<Kind, Unsupported> {
+        self.w.mark(113);
         if v.is_nan() && v.to_bits() != f64::NAN.to_bits() {
             return Err(Unsupported);
         }
@@ -335,6 +361,7 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         self.w.scalar(self.at, text)
     }
     fn serialize_char(self, v: char) -> Result<Kind, Unsupported> {
+        self.w.mark(114);
         if !v.is_ascii_alphanumeric() {
             return Err(Unsupported);
         }
@@ -346,6 +373,7 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         )
     }
     fn serialize_str(self, v: &str) -> Result<Kind, Unsupported> {
+        self.w.mark(115);
         if v.is_empty() {
             return self.w.scalar(self.at, "''");
         }
@@ -355,12 +383,14 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         self.w.scalar(self.at, v)
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<Kind, Unsupported> {
+        self.w.mark(116);
         Err(Unsupported)
     }
     fn serialize_none(self) -> Result<Kind, Unsupported> {
         self.w.null(self.at)
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Kind, Unsupported> {
+        self.w.mark(117);
         self.w.inside_some = true;
         write(self.w, self.at, value)
     }
@@ -368,6 +398,7 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         self.w.null(self.at)
     }
     fn serialize_unit_struct(self, _: &'static str) -> Result<Kind, Unsupported> {
+        self.w.mark(118);
         self.w.null(self.at)
     }
     fn serialize_unit_variant(
@@ -376,6 +407,8 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         _: u32,
         variant: &'static str,
     ) -> Result<Kind, Unsupported> {
+        self.w.mark(119);
+        self.w.mark(variant.as_ptr() as u64);
         self.serialize_str(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -383,6 +416,7 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         _: &'static str,
         value: &T,
     ) -> Result<Kind, Unsupported> {
+        self.w.mark(120);
         write(self.w, self.at, value)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -392,17 +426,20 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         variant: &'static str,
         value: &T,
     ) -> Result<Kind, Unsupported> {
+        self.w.mark(121);
         let (w, at) = self.variant(variant)?;
         write(w, at, value)?;
         Ok(Kind::Mapping)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'o>, Unsupported> {
+        self.w.mark(122);
         if is_unordered(self.ty) {
             return Err(Unsupported);
         }
         Ok(self.compound(Kind::Sequence))
     }
     fn serialize_tuple(self, _: usize) -> Result<Compound<'a, 'o>, Unsupported> {
+        self.w.mark(123);
         Ok(self.compound(Kind::Sequence))
     }
     fn serialize_tuple_struct(
@@ -410,6 +447,7 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         _: &'static str,
         _: usize,
     ) -> Result<Compound<'a, 'o>, Unsupported> {
+        self.w.mark(124);
         Ok(self.compound(Kind::Sequence))
     }
     fn serialize_tuple_variant(
@@ -419,18 +457,21 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         variant: &'static str,
         _: usize,
     ) -> Result<Compound<'a, 'o>, Unsupported> {
+        self.w.mark(125);
         let (w, at) = self.variant(variant)?;
         let mut c = Value { w, at, ty: "" }.compound(Kind::Sequence);
         c.wraps_variant = true;
         Ok(c)
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'o>, Unsupported> {
+        self.w.mark(126);
         if is_unordered(self.ty) {
             return Err(Unsupported);
         }
         Ok(self.compound(Kind::Mapping))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'o>, Unsupported> {
+        self.w.mark(127);
         Ok(self.compound(Kind::Mapping))
     }
     fn serialize_struct_variant(
@@ -440,6 +481,7 @@ impl<'a, 'o> ser::Serializer for Value<'a, 'o> {
         variant: &'static str,
         _: usize,
     ) -> Result<Compound<'a, 'o>, Unsupported> {
+        self.w.mark(128);
         let (w, at) = self.variant(variant)?;
         let mut c = Value { w, at, ty: "" }.compound(Kind::Mapping);
         c.wraps_variant = true;
@@ -470,6 +512,7 @@ impl Compound<'_, '_> {
     }
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
+        self.w.mark(type_name::<T>().as_ptr() as u64);
         let col = self.w.entry(self.at, self.count);
         self.count += 1;
         key.serialize(Key { out: self.w.out })?;
@@ -485,6 +528,7 @@ impl Compound<'_, '_> {
     }
 
     fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Done {
+        self.w.mark(name.as_ptr() as u64);
         if !plain(name) || name.len() > 64 {
             return Err(Unsupported);
         }
@@ -497,6 +541,7 @@ impl Compound<'_, '_> {
     }
 
     fn finish(self) -> Result<Kind, Unsupported> {
+        self.w.mark(self.count as u64);
         if self.count == 0 {
             let empty = if self.kind == Kind::Sequence {
                 "[]"

@@ -196,7 +196,7 @@ fn compare<T: Serialize + std::fmt::Debug>(
 
 fn check_input<T: Serialize>(value: &T) -> Result<bool, TestCaseError> {
     let mut fast_text = String::from("prefix");
-    let wrote = fast::input_row(&mut fast_text, value);
+    let wrote = fast::input_row(&mut fast_text, value).is_some();
     if let Ok(slow) = to_yaml(&[InputRow { input: value }]) {
         if wrote {
             prop_assert_eq!(&fast_text["prefix".len()..], slow.as_str());
@@ -258,7 +258,7 @@ fn fast_behaviours_are_written_exactly_and_only_when_representable() {
 #[test]
 fn common_values_take_the_fast_path() {
     let mut out = String::new();
-    assert!(fast::input_row(&mut out, &(3, "VIP")));
+    assert!(fast::input_row(&mut out, &(3, "VIP")).is_some());
     assert!(fast::behaviour(
         &mut out,
         &Outcome::Returned(vec![1.5, -0.0])
@@ -273,9 +273,37 @@ fn common_values_take_the_fast_path() {
         &mut out,
         &Outcome::Returned(Some(None::<u8>))
     ));
-    assert!(!fast::input_row(&mut out, &"two\nlines"));
+    assert!(fast::input_row(&mut out, &"two\nlines").is_none());
     let mut text = String::new();
     assert!(fast::behaviour(&mut text, &Outcome::Returned("3 items")));
     assert!(!fast::behaviour(&mut text, &Outcome::Returned("3")));
     assert_eq!(text, "  returned: 3 items\n");
+}
+
+#[test]
+fn inputs_that_differ_only_in_scalars_have_one_shape_and_others_do_not() {
+    fn shape<T: Serialize>(value: &T) -> u64 {
+        fast::input_row(&mut String::new(), value).expect("written directly")
+    }
+    assert_eq!(
+        shape(&(1u32, "ab".to_string())),
+        shape(&(70_000u32, "zz top".to_string()))
+    );
+    assert_eq!(shape(&Some(1.5f64)), shape(&Some(-2e300f64)));
+    assert_ne!(
+        shape(&(1u32, 2u32)),
+        shape(&(1u32, 2u64)),
+        "scalar kinds count"
+    );
+    assert_ne!(
+        shape(&vec![1u8, 2]),
+        shape(&vec![1u8, 2, 3]),
+        "lengths count"
+    );
+    assert_ne!(shape(&Some(1u8)), shape(&None::<u8>), "options count");
+    assert_ne!(
+        shape(&Ok::<u8, u8>(1)),
+        shape(&Err::<u8, u8>(1)),
+        "variants count"
+    );
 }
