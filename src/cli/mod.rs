@@ -125,6 +125,9 @@ pub enum Command {
 pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     interrupt::install();
+    // Every child of the `kaizen` command is a case's program, so the processes a case
+    // leaves behind can be adopted and stopped with it (Linux; see `jail::command`).
+    crate::jail::command::adopt_orphans();
     let code = run_cli(cli);
     interrupt::wait_if_interrupted();
     code.into()

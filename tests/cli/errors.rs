@@ -165,20 +165,36 @@ fn a_program_that_cannot_start_is_a_spec_error_not_recorded_behaviour() {
 }
 
 #[test]
-fn output_over_the_capture_limit_stops_the_recording_naming_the_limit() {
+fn an_output_flood_is_recorded_as_cut_and_the_other_cases_are_recorded_too() {
     let project = Project::new("greet");
+    // Like busybox `seq 1 0 3`: a case that never stops printing, among ordinary ones.
     project.write(
         "jail/flood.yaml",
-        "command: [sh, -c, 'head -c 5000 /dev/zero']\ncapture:\n  limit: 1000\ncases:\n  - args: []\n",
+        "command: [sh, -c, 'if [ \"$1\" = flood ]; then yes 12345; else echo \"$1\"; fi', sh]\n\
+         capture:\n  limit: 1000\ntimeout: 20s\n\
+         cases:\n  - args: [before]\n  - args: [flood]\n  - args: [after]\n",
     );
     project
         .kaizen(["record", "flood"])
         .run()
-        .code(2)
-        .stdout_is("")
-        .stderr_has("jail/flood.yaml: the case (no args) could not be run: stdout went over the capture limit of 1000 bytes")
-        .stderr_has("raise `capture.limit` in the spec");
-    assert_eq!(project.files("snapshots"), Vec::<String>::new());
+        .code(0)
+        .quiet()
+        .stdout_is("flood: recorded 3 cases to snapshots/flood.snap\n");
+    let snapshot = project.read("snapshots/flood.snap");
+    let kept = "12345\n".repeat(1000 / 6) + "1234";
+    let yaml_kept: String = kept.lines().map(|l| format!("    {l}\n")).collect();
+    assert!(
+        snapshot.contains(&format!(
+            "- input:\n    args:\n    - flood\n  cut: stdout over 1000 bytes\n  stdout: |-\n{yaml_kept}"
+        )),
+        "{snapshot}"
+    );
+    assert!(snapshot.contains("    - after\n  exit: 0\n"), "{snapshot}");
+    project
+        .kaizen(["verify", "flood"])
+        .run()
+        .code(0)
+        .stdout_is("flood: 3 cases — all same\n");
 }
 
 #[test]

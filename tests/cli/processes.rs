@@ -17,7 +17,7 @@ fn a_hung_program_is_recorded_as_timeout_and_the_other_cases_still_run() {
     assert!(
         snapshot.ends_with(
             "- input:\n    args:\n    - before\n  exit: 0\n  stdout: |\n    arg: before\n\
-             - input:\n    args:\n    - hang\n    - '{root}/grandchildren.pid'\n  timeout: 300ms\n  stdout: |\n    arg: hang\n\
+             - input:\n    args:\n    - hang\n    - '{root}/grandchildren.pid'\n  timeout: 300ms\n\
              - input:\n    args:\n    - after\n  exit: 0\n  stdout: |\n    arg: after\n"
         ),
         "{snapshot}"
@@ -56,7 +56,7 @@ fn a_timeout_that_appears_is_named_in_the_report() {
     out.code(1)
         .stdout_has("hang: 3 cases — 2 same, 1 changed\n")
         .stdout_has("  a timeout appeared (exit 0 before)\n")
-        .stdout_has("  - exit: 0\n  + timeout: 300ms\n");
+        .stdout_has("  - exit: 0\n  - stdout: |\n  -   arg: after\n  + timeout: 300ms\n");
 }
 
 #[test]
@@ -143,5 +143,116 @@ fn an_interrupted_run_stops_its_cases_leaves_nothing_behind_and_exits_130() {
         project.left_in_tmp().is_empty(),
         "{:?}",
         project.left_in_tmp()
+    );
+}
+
+/// Sends `signal` to `pid` with kill(1).
+fn send(signal: &str, pid: u32) {
+    let sent = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+#[test]
+fn two_hundred_interrupts_at_random_moments_leave_no_process_and_no_case_directory() {
+    let project = Project::empty();
+    let root = project.root();
+    let (pids, canary) = (root.join("pids"), root.join("canary"));
+    // Every case starts a background child that would write the canary a second later.
+    project.write(
+        "jail/busy.yaml",
+        format!(
+            "command: [sh, -c, '(sleep 1; echo late >> \"{}\") & echo $! >> \"{}\"; sleep 0.01', sh]\n\
+             timeout: 20s\ncombinations:\n  args: [[a, b, c, d, e], [1, 2, 3, 4, 5]]\n",
+            canary.display(),
+            pids.display()
+        ),
+    );
+    let signals = [("-INT", 130), ("-TERM", 143), ("-HUP", 129)];
+    let trials = 200;
+    for trial in 0..trials {
+        let (signal, code) = signals[trial % 3];
+        let mut kaizen = crate::harness::hermetic();
+        kaizen
+            .args(["-j2", "record", "--runs", "1", "busy"])
+            .current_dir(&root)
+            .env("TMPDIR", project.tmp())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let mut kaizen = kaizen.spawn().unwrap();
+        // A moment between 0 and ~60 ms in: before, during and between cases.
+        std::thread::sleep(Duration::from_micros((trial as u64 * 7919) % 60_000));
+        send(signal, kaizen.id());
+        let status = kaizen.wait().unwrap();
+        // Exit 128 + signal; 0 if it finished first; or killed by the signal itself if it
+        // came before kaizen set up its handler (when no case can have started yet).
+        use std::os::unix::process::ExitStatusExt;
+        assert!(
+            [Some(code), Some(0)].contains(&status.code()) || status.signal() == Some(code - 128),
+            "trial {trial}: {status:?}"
+        );
+        assert!(
+            project.left_in_tmp().is_empty(),
+            "trial {trial} left {:?}",
+            project.left_in_tmp()
+        );
+    }
+    // A survivor would write within a second.
+    std::thread::sleep(Duration::from_millis(1500));
+    let started = std::fs::read_to_string(&pids).unwrap_or_default();
+    let children: Vec<u32> = started.lines().map(|l| l.trim().parse().unwrap()).collect();
+    let alive: Vec<u32> = children.iter().copied().filter(|p| !is_gone(*p)).collect();
+    assert_eq!(
+        alive,
+        Vec::<u32>::new(),
+        "background children outlived kaizen"
+    );
+    assert!(
+        !canary.exists(),
+        "a background child wrote after kaizen exited"
+    );
+    eprintln!(
+        "{trials} interrupts, {} background children started, none survived",
+        children.len()
+    );
+}
+
+#[test]
+fn a_process_that_leaves_its_group_is_stopped_with_its_case() {
+    let project = Project::empty();
+    let root = project.root();
+    let (pids, canary) = (root.join("pids"), root.join("canary"));
+    // A double fork into a new session: the grandchild is in no group kaizen kills, and
+    // its parent is gone at once.
+    project.write(
+        "jail/escape.yaml",
+        format!(
+            "command: [sh, -c, '(setsid sh -c \"echo \\$\\$ >> {pids}; sleep 1; echo late >> {canary}\" &); sleep 0.2; if [ \"$1\" = hang ]; then sleep 30; fi', sh]\n\
+             timeout: 2s\ncases:\n  - args: [exit]\n  - args: [hang]\n",
+            pids = pids.display(),
+            canary = canary.display()
+        ),
+    );
+    project
+        .kaizen(["record", "--runs", "1", "escape"])
+        .run()
+        .code(0)
+        .quiet()
+        .stdout_is("escape: recorded 2 cases to snapshots/escape.snap\n");
+    std::thread::sleep(Duration::from_millis(1500));
+    let escaped: Vec<u32> = std::fs::read_to_string(&pids)
+        .unwrap()
+        .lines()
+        .map(|l| l.trim().parse().unwrap())
+        .collect();
+    assert_eq!(escaped.len(), 2, "one escapee per case");
+    for pid in escaped {
+        assert!(is_gone(pid), "the escaped process {pid} outlived its case");
+    }
+    assert!(
+        !canary.exists(),
+        "an escaped process wrote after its case ended"
     );
 }

@@ -28,20 +28,19 @@ impl Stream {
 
 /// What a reader reports when its pipe closes.
 pub(crate) enum Drained {
-    /// Everything the stream carried.
+    /// The stream ended: the first `limit` bytes it carried.
     Done(Vec<u8>),
-    /// The stream went over the limit; reading stopped there.
-    OverLimit,
     /// Reading failed.
     Error(io::Error),
 }
 
-/// One output pipe (non-blocking), drained by the runner's poll loop, keeping
-/// at most `limit` bytes. Going over the limit stops reading there (the pipe
-/// is closed, so the runner can stop the program).
+/// One output pipe (non-blocking), drained by the runner's poll loop, keeping the first
+/// `limit` bytes. Beyond the limit it goes on reading (and counting) without keeping, so
+/// the runner can stop the program and the pipe still closes.
 pub(crate) struct OutputPipe<R> {
     pipe: Option<R>,
     kept: Vec<u8>,
+    seen: u64,
     limit: u64,
     result: Option<Drained>,
 }
@@ -57,6 +56,7 @@ impl<R: Read> OutputPipe<R> {
         OutputPipe {
             pipe,
             kept: Vec::new(),
+            seen: 0,
             limit,
             result,
         }
@@ -67,14 +67,14 @@ impl<R: Read> OutputPipe<R> {
         self.pipe.as_ref()
     }
 
-    /// True once the stream closed, went over the limit or failed.
+    /// True once the stream closed or failed.
     pub(crate) fn finished(&self) -> bool {
         self.result.is_some()
     }
 
-    /// True if the stream went over the limit.
+    /// True once the stream carried more than the limit.
     pub(crate) fn over_limit(&self) -> bool {
-        matches!(self.result, Some(Drained::OverLimit))
+        self.seen > self.limit
     }
 
     /// Reads what the pipe holds now, until it would block or the stream ends.
@@ -84,13 +84,14 @@ impl<R: Read> OutputPipe<R> {
         };
         let result = loop {
             match pipe.read(chunk) {
-                Ok(0) => break Drained::Done(std::mem::take(&mut self.kept)),
+                Ok(0) => {
+                    break Drained::Done(std::mem::take(&mut self.kept));
+                }
                 Ok(n) => {
-                    if self.kept.len() as u64 + n as u64 > self.limit {
-                        self.kept = Vec::new();
-                        break Drained::OverLimit;
-                    }
-                    self.kept.extend_from_slice(&chunk[..n]);
+                    let room = self.limit.saturating_sub(self.seen);
+                    let keep = n.min(usize::try_from(room).unwrap_or(usize::MAX));
+                    self.kept.extend_from_slice(&chunk[..keep]);
+                    self.seen += n as u64;
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,

@@ -18,7 +18,7 @@
 //! timeout: 10s      # per case: "500ms", "10s", "2m"
 //! capture:
 //!   files: ["out/*.csv"]   # globs matched in the case dir; `*` stays in one folder, `**` crosses
-//!   limit: 10MiB           # per stream and per file; going over fails the case
+//!   limit: 10MiB           # per stream and per file; a stream over it ends the case as `cut`
 //! scrub:            # regex -> replacement on captured output, in order
 //!   - regex: '\d{4}-\d{2}-\d{2}T[0-9:]+'
 //!     replace: '[timestamp]'
@@ -50,7 +50,9 @@
 //! of the case directory's path in captured output becomes `[case_dir]`
 //! before the spec's scrubbers run. The program runs in its own process
 //! group; when it exits, times out or floods its output, the whole group is
-//! killed, so no background process outlives the case.
+//! killed, so no background process outlives the case. In the `kaizen`
+//! command on Linux, the processes that left the group (`setsid`) are found
+//! and killed too ([`adopt_orphans`]).
 
 mod bytes;
 mod capture;
@@ -59,11 +61,14 @@ mod error;
 mod fields;
 pub mod generate;
 mod outcome;
+mod reaper;
 pub mod reproduce;
 pub(crate) mod run;
+mod running;
 mod scrub;
 mod spec;
 mod spec_extra;
+mod supervise;
 mod units;
 
 use std::borrow::Cow;
@@ -78,7 +83,8 @@ pub use error::SpecError;
 pub use generate::Generated;
 pub(crate) use outcome::signal_text;
 pub use outcome::{CapturedFile, Ending, ProcessOutcome};
-pub(crate) use run::stop_running;
+pub use reaper::adopt_orphans;
+pub(crate) use running::stop_running;
 pub use spec::rows;
 
 /// The input type a command jail's snapshots name in their header.
@@ -269,6 +275,7 @@ impl Behaviour for ProcessOutcome {
             Ending::Exit(code) => format!("exit {code}"),
             Ending::Signal(number) => format!("signal {}", signal_text(*number)),
             Ending::Timeout(_) => "timeout".to_string(),
+            Ending::Cut(_) => "cut".to_string(),
             Ending::Failed(_) => "failed".to_string(),
         })
     }

@@ -21,6 +21,10 @@ pub enum Ending {
     /// The program ran past the case's time limit and was killed with its
     /// whole process group. YAML: `timeout: 2s`.
     Timeout(Duration),
+    /// An output went over the capture limit (`capture.limit`): kaizen kept its first
+    /// `limit` bytes and killed the program's process group. The text names the stream
+    /// and the limit. YAML: `cut: stdout over 1 MiB`.
+    Cut(String),
     /// kaizen could not run or capture the case (the program could not start,
     /// an output went over the capture limit, ...). [`CommandJail::run`] returns it;
     /// recording and verifying (through `Jailed::try_run`) stop with a spec error
@@ -37,6 +41,7 @@ impl Ending {
             Ending::Exit(code) => format!("exit {code}"),
             Ending::Signal(number) => format!("signal {}", signal_text(*number)),
             Ending::Timeout(limit) => format!("timeout after {}", format_duration(*limit)),
+            Ending::Cut(what) => format!("cut: {what}"),
             Ending::Failed(message) => format!("failed: {message}"),
         }
     }
@@ -143,7 +148,7 @@ impl<'de> Deserialize<'de> for CapturedFile {
 /// What a jailed program did for one case, after scrubbing.
 ///
 /// Serializes as a YAML mapping (so it can sit beside `input:` in a record):
-/// one of `exit`, `signal`, `timeout` or `failed`, then `stdout`, `stderr`
+/// one of `exit`, `signal`, `timeout`, `cut` or `failed`, then `stdout`, `stderr`
 /// and `files`, each left out when empty.
 ///
 /// ```yaml
@@ -168,8 +173,13 @@ pub struct ProcessOutcome {
 impl ProcessOutcome {
     /// An outcome where kaizen could not run the case; nothing was captured.
     pub fn failed(message: impl Into<String>) -> Self {
+        ProcessOutcome::ended(Ending::Failed(message.into()))
+    }
+
+    /// An outcome with this ending and nothing captured.
+    pub fn ended(ending: Ending) -> Self {
         ProcessOutcome {
-            ending: Ending::Failed(message.into()),
+            ending,
             stdout: Data::default(),
             stderr: Data::default(),
             files: BTreeMap::new(),
@@ -190,6 +200,7 @@ impl Serialize for ProcessOutcome {
             Ending::Exit(code) => map.serialize_entry("exit", code)?,
             Ending::Signal(number) => map.serialize_entry("signal", &signal_text(*number))?,
             Ending::Timeout(limit) => map.serialize_entry("timeout", &format_duration(*limit))?,
+            Ending::Cut(what) => map.serialize_entry("cut", what)?,
             Ending::Failed(message) => map.serialize_entry("failed", message)?,
         }
         if !self.stdout.is_empty() {
@@ -211,6 +222,7 @@ struct RawOutcome {
     exit: Option<i32>,
     signal: Option<String>,
     timeout: Option<String>,
+    cut: Option<String>,
     failed: Option<String>,
     #[serde(default)]
     stdout: Data,
@@ -240,12 +252,15 @@ impl<'de> Deserialize<'de> for ProcessOutcome {
                 .ok_or_else(|| de::Error::custom(format!("timeout `{text}` is not a duration")))?;
             endings.push(Ending::Timeout(limit));
         }
+        if let Some(what) = raw.cut {
+            endings.push(Ending::Cut(what));
+        }
         if let Some(message) = raw.failed {
             endings.push(Ending::Failed(message));
         }
         if endings.len() != 1 {
             return Err(de::Error::custom(
-                "an outcome needs exactly one of exit, signal, timeout or failed",
+                "an outcome needs exactly one of exit, signal, timeout, cut or failed",
             ));
         }
         Ok(ProcessOutcome {
