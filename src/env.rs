@@ -45,6 +45,12 @@ pub const DEFAULT_MAX_SNAPSHOT_SIZE: u64 = 256 * 1024 * 1024;
 /// (default 2,000 in `cargo test`); set it high for a long fuzzing run.
 pub const FUZZ_CASES: &str = "KAIZEN_FUZZ_CASES";
 
+/// `PATH`: where `kaizen strength` looks for `cargo-mutants`.
+pub const PATH: &str = "PATH";
+/// `KAIZEN_SLOW_TESTS`: set to `1` to run kaizen's own slow end-to-end tests (a real
+/// cargo-mutants run); they are skipped otherwise.
+pub const SLOW_TESTS: &str = "KAIZEN_SLOW_TESTS";
+
 /// `KAIZEN_ISOLATED`: set by kaizen in the child process that runs one case of an isolated
 /// jail ([`Jail::isolated`](crate::Jail::isolated)); names the jail the child serves. Not for
 /// users to set.

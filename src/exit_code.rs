@@ -7,6 +7,7 @@
 //! | 1    | behaviour changed, or inputs not yet recorded |
 //! | 2    | usage, jail spec or snapshot file error: fix the named file or command line |
 //! | 3    | a snapshot is missing and this run may not record it (CI, or `KAIZEN_UPDATE=no`) |
+//! | 4    | `kaizen strength`: the mutation score is below `--min-score` |
 //! | 70   | internal failure of kaizen itself (a bug: please report it) |
 //!
 //! A run ended by a signal exits with 128 + the signal's number, as shells expect: 130 for
@@ -30,6 +31,8 @@ pub enum ExitCode {
     Usage = 2,
     /// A snapshot is missing and this run may not record it.
     MissingSnapshot = 3,
+    /// `kaizen strength`: the mutation score is below `--min-score`.
+    Weak = 4,
     /// kaizen itself failed.
     Internal = 70,
 }

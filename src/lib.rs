@@ -39,6 +39,7 @@
 pub mod cases;
 mod check;
 pub mod cli;
+pub mod distribution;
 pub mod env;
 mod error;
 mod exit_code;
@@ -50,6 +51,7 @@ pub mod report;
 mod settings;
 pub mod snapshot;
 pub mod stateful;
+pub mod strength;
 pub mod verify;
 
 pub use cases::Cases;

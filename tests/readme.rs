@@ -112,3 +112,19 @@ fn the_readme_stateful_blocks_are_the_example_code() {
         "{snapshot}"
     );
 }
+
+#[test]
+fn the_readme_strength_report_is_the_one_pinned_for_the_captured_cargo_mutants_run() {
+    let readme = readme();
+    let shown = block_after(&readme, "<!-- strength-report -->");
+    let snap = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cli/snapshots/cli__strength__strength_report.snap"
+    ))
+    .unwrap();
+    let body = snap
+        .splitn(3, "---\n")
+        .nth(2)
+        .expect("an insta snapshot body");
+    assert_eq!(shown.trim_end(), body.trim_end());
+}

@@ -34,6 +34,7 @@ pub(crate) fn install() {
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
                 INTERRUPTED.store(true, Ordering::SeqCst);
+                crate::strength::run::stop_running();
                 let stopped = crate::jail::command::stop_running();
                 wait_for_return();
                 eprintln!(

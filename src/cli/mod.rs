@@ -11,6 +11,7 @@ mod pending;
 mod port;
 mod progress;
 mod run;
+mod strength;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,7 @@ use crate::{Error, ExitCode};
 #[derive(Debug, Parser)]
 #[command(name = "kaizen", version, about, long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 behaviour unchanged, 1 behaviour changed, 2 usage/spec/snapshot error,\n3 snapshot missing on CI, 70 internal error;\n130/143/129 interrupted (Ctrl-C, SIGTERM, SIGHUP: running cases are stopped first).\n\nExample:\n  kaizen init && kaizen record && kaizen verify"
+    after_help = "Exit codes: 0 behaviour unchanged, 1 behaviour changed, 2 usage/spec/snapshot error,\n3 snapshot missing on CI, 4 mutation score below --min-score, 70 internal error;\n130/143/129 interrupted (Ctrl-C, SIGTERM, SIGHUP: running cases are stopped first).\n\nExample:\n  kaizen init && kaizen record && kaizen verify"
 )]
 pub struct Cli {
     /// The project folder holding `jail/` and `snapshots/`.
@@ -119,6 +120,12 @@ pub enum Command {
     /// Show the jails, their case counts and pending results.
     #[command(after_help = "Example:\n  kaizen list")]
     List,
+    /// Measure how much legacy behaviour the recorded cases pin: cargo-mutants changes the
+    /// jailed Rust code in small ways and the characterization tests must notice.
+    #[command(
+        after_help = "Examples:\n  kaizen strength                      # every .rs file in jail/\n  kaizen strength jail/band.rs --min-score 90\n  kaizen strength --shard 0/4          # one CI machine of four\n  kaizen strength --merge shard-*/     # one score from the shards\n\nNeeds cargo-mutants: cargo install --locked cargo-mutants"
+    )]
+    Strength(strength::StrengthArgs),
 }
 
 /// Parses the process's arguments, runs the command and returns its exit code.
@@ -144,6 +151,7 @@ pub fn run_cli(cli: Cli) -> ExitCode {
         Command::Accept { jails } => pending::accept(&project, jails),
         Command::Reject { jails } => pending::reject(&project, jails),
         Command::List => pending::list(&project),
+        Command::Strength(args) => strength::strength(&project, args),
     };
     match result {
         Ok(code) => code,

@@ -14,6 +14,7 @@ mod port;
 mod port_demo;
 mod processes;
 mod record_verify;
+mod strength;
 mod terminal;
 mod usage;
 mod verify_only;

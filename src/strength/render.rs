@@ -1,0 +1,153 @@
+//! The strength report for people and for machines.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+
+use super::score::{Counts, FileScore, Strength, Survivor};
+use crate::report::thousands;
+
+/// The sentence under the survivors.
+pub const NO_INPUT_TELLS: &str = "no recorded input tells these apart";
+
+/// `87.5%`, or `n/a` when no mutant was decided.
+pub fn percent(score: Option<f64>) -> String {
+    match score {
+        Some(s) => {
+            let text = format!("{s:.1}");
+            format!("{}%", text.strip_suffix(".0").unwrap_or(&text))
+        }
+        None => "n/a".into(),
+    }
+}
+
+fn counts_line(c: &Counts) -> String {
+    let mut apart = Vec::new();
+    if c.timeout > 0 {
+        apart.push(format!("{} timed out", thousands(c.timeout)));
+    }
+    if c.unviable > 0 {
+        apart.push(format!("{} unviable", thousands(c.unviable)));
+    }
+    let mut line = format!(
+        "{} caught, {} missed",
+        thousands(c.caught),
+        thousands(c.missed)
+    );
+    if !apart.is_empty() {
+        let _ = write!(line, "; {} (not scored)", apart.join(", "));
+    }
+    line
+}
+
+/// The human report: one summary line, then per file its score and its survivors, each with
+/// the legacy line and the changed text marked.
+pub fn human(strength: &Strength, color: bool) -> String {
+    let bad = if color {
+        Style::new().fg_color(Some(AnsiColor::Red.into())).bold()
+    } else {
+        Style::new()
+    };
+    let mut out = String::new();
+    let files = strength.files.len();
+    let _ = writeln!(
+        out,
+        "mutation score {} — {} mutants in {} file{}: {}",
+        percent(strength.total.score()),
+        thousands(strength.total.all()),
+        files,
+        if files == 1 { "" } else { "s" },
+        counts_line(&strength.total)
+    );
+    for file in &strength.files {
+        file_section(&mut out, file, bad);
+    }
+    out
+}
+
+fn file_section(out: &mut String, file: &FileScore, bad: Style) {
+    let _ = writeln!(
+        out,
+        "\n{}: {} — {}",
+        file.file,
+        percent(file.score),
+        counts_line(&file.counts)
+    );
+    if file.survivors.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  {} {} — {NO_INPUT_TELLS}:",
+        file.survivors.len(),
+        if file.survivors.len() == 1 {
+            "survivor"
+        } else {
+            "survivors"
+        }
+    );
+    let width = file
+        .survivors
+        .iter()
+        .map(|s| s.line.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for survivor in &file.survivors {
+        survivor_lines(out, survivor, width, bad);
+    }
+}
+
+fn survivor_lines(out: &mut String, s: &Survivor, width: usize, bad: Style) {
+    let function = s
+        .function
+        .as_deref()
+        .map(|f| format!(" in {f}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "\n  {}:{}:{}: {bad}{}{bad:#}{function}",
+        s.file, s.line, s.column, s.change
+    );
+    let Some(text) = &s.source_line else {
+        return;
+    };
+    let _ = writeln!(out, "  {:>width$} | {text}", s.line);
+    // Keep tabs so the marker lines up under the text as a terminal shows it.
+    let pad: String = text
+        .chars()
+        .take(s.marked.0)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let _ = writeln!(
+        out,
+        "  {:>width$} | {pad}{bad}{}{bad:#}",
+        "",
+        "^".repeat(s.marked.1)
+    );
+}
+
+/// The JSON report: the [`Strength`] as one document, with the gate's outcome when a minimum
+/// score was asked for.
+pub fn json(strength: &Strength, min_score: Option<f64>) -> String {
+    let mut value = serde_json::to_value(strength).expect("a Strength always serializes");
+    if let Some(map) = value.as_object_mut() {
+        map.insert("score".into(), serde_json::json!(strength.total.score()));
+        map.insert("min_score".into(), serde_json::json!(min_score));
+        map.insert(
+            "below_min_score".into(),
+            serde_json::json!(below(strength, min_score)),
+        );
+    }
+    let mut text = serde_json::to_string_pretty(&value).expect("JSON values always print");
+    text.push('\n');
+    text
+}
+
+/// Whether the total score is below the minimum (no decided mutant at all counts as below:
+/// a gate that measured nothing must not pass).
+pub fn below(strength: &Strength, min_score: Option<f64>) -> bool {
+    match min_score {
+        None => false,
+        Some(min) => strength.total.score().is_none_or(|s| s < min),
+    }
+}
