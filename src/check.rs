@@ -41,7 +41,9 @@ where
         }
         snapshot::check_name(name)?;
         let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
+        let max_shown = crate::env::max_shown(crate::env::process)?;
         let ctx = Context::new(&self.settings, name, env)
+            .max_shown(max_shown.unwrap_or(self.settings.max_shown))
             .source(
                 self.caller.file().replace('\\', "/"),
                 Some(self.caller.line()),

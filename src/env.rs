@@ -41,6 +41,10 @@ pub const MAX_SNAPSHOT_SIZE: &str = "KAIZEN_MAX_SNAPSHOT_SIZE";
 /// The default of [`MAX_SNAPSHOT_SIZE`]: 256 MiB, far above any snapshot a test suite would
 /// commit (Git hosts refuse files above 100 MB) and small enough to load safely.
 pub const DEFAULT_MAX_SNAPSHOT_SIZE: u64 = 256 * 1024 * 1024;
+/// `KAIZEN_MAX_SHOWN`: how many changed cases a `cargo test` report shows in full — a
+/// number, or `all` (the `kaizen verify` options `--max-shown N` and `--all` say the same).
+/// Wins over the jail's `max_shown` setting. Default: the setting (10).
+pub const MAX_SHOWN: &str = "KAIZEN_MAX_SHOWN";
 /// `KAIZEN_FUZZ_CASES`: how many inputs kaizen's own robustness property tests try
 /// (default 2,000 in `cargo test`); set it high for a long fuzzing run.
 pub const FUZZ_CASES: &str = "KAIZEN_FUZZ_CASES";
@@ -68,6 +72,7 @@ pub const HERMETIC_STRIP: &[&str] = &[
     ISOLATED_DIR,
     ISOLATED_PARENT,
     MAX_SNAPSHOT_SIZE,
+    MAX_SHOWN,
     CI,
     NO_COLOR,
     CLICOLOR_FORCE,
@@ -244,6 +249,29 @@ pub fn max_snapshot_size(get: impl Fn(&str) -> Option<String>) -> Result<u64, cr
             hint: format!(
                 "set {MAX_SNAPSHOT_SIZE} to a number of bytes, optionally with k, M or G (binary units), e.g. 512M"
             ),
+        }),
+    }
+}
+
+/// How many changed cases to show in full, from [`MAX_SHOWN`] read through `get`: `None`
+/// when it is unset, every case for `all`.
+///
+/// ```
+/// use kaizen::env::max_shown;
+/// assert_eq!(max_shown(|_| None).unwrap(), None);
+/// assert_eq!(max_shown(|_| Some("25".into())).unwrap(), Some(25));
+/// assert_eq!(max_shown(|_| Some("all".into())).unwrap(), Some(usize::MAX));
+/// assert!(max_shown(|_| Some("many".into())).is_err());
+/// ```
+pub fn max_shown(get: impl Fn(&str) -> Option<String>) -> Result<Option<usize>, crate::Error> {
+    let Some(value) = get(MAX_SHOWN) else {
+        return Ok(None);
+    };
+    match value.trim() {
+        "all" => Ok(Some(usize::MAX)),
+        n => n.parse().map(Some).map_err(|_| crate::Error::Config {
+            message: format!("{MAX_SHOWN}={value:?} is not a number of cases"),
+            hint: format!("set {MAX_SHOWN} to a number, or to `all` to show every changed case"),
         }),
     }
 }

@@ -39,6 +39,7 @@
 pub mod cases;
 mod check;
 pub mod cli;
+pub mod diff;
 pub mod distribution;
 pub mod env;
 mod error;

@@ -293,7 +293,7 @@ pub fn check_stable<J: Jailed>(
                     let input = format::encode_input(inputs[i])
                         .map(|t| format::display_input(&t))
                         .unwrap_or_default();
-                    let diff = crate::report::diff(
+                    let diff = crate::diff::diff(
                         &format::display_behaviour(&a.text),
                         &format::display_behaviour(&b.text),
                         false,

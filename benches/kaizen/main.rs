@@ -3,13 +3,14 @@
 //! Every figure is a median of interleaved repetitions and is shown with its ratio to a
 //! baseline measured in the same run; peak memory is measured in a child process (this
 //! binary re-run with `--child`). The output is Markdown, ready for BENCHMARKS.md.
-//! `-- --cli` runs only the CLI section.
+//! `-- --cli` runs only the CLI section, `-- --red` only the red-run section.
 
 mod cli;
 mod diff;
 mod insta_cmp;
 mod jails;
 mod measure;
+mod red;
 
 use std::process::Command;
 
@@ -42,6 +43,7 @@ fn main() {
     if args.first().map(String::as_str) == Some("--child") {
         match args.get(1).map(String::as_str) {
             Some("insta") => insta_cmp::child(&args[2..]),
+            Some("red") => red::child(&args[2..]),
             _ => jails::child(&args[1..]),
         }
         return;
@@ -77,16 +79,22 @@ fn main() {
     machine();
     let mut targets = Vec::new();
     // `--cli`: only the CLI section (for working on the command jail); `--jails`: only the
-    // in-process section (for working on recording and verification).
+    // in-process section (for working on recording and verification); `--red`: only the
+    // red-run section.
     let only_jails = args.iter().any(|a| a == "--jails");
-    if !args.iter().any(|a| a == "--cli") {
+    let only_cli = args.iter().any(|a| a == "--cli");
+    let only_red = args.iter().any(|a| a == "--red");
+    if !only_cli && !only_red {
         in_process(&plan, &mut targets);
         if !only_jails {
             insta(&plan, &mut targets);
             report(&plan, &mut targets);
         }
     }
-    if !only_jails {
+    if !only_cli && !only_jails {
+        red_run(&plan, &mut targets);
+    }
+    if !only_jails && !only_red {
         command_jail(&plan, &mut targets);
     }
     println!("\n## Targets\n");
@@ -307,6 +315,50 @@ fn insta(plan: &Plan, targets: &mut Targets) {
                 r >= 20.0,
             ));
         }
+    }
+}
+
+fn red_run(plan: &Plan, targets: &mut Targets) {
+    println!("\n## A red run: every case changed, pending file written\n");
+    println!(
+        "The cheap function's snapshot verified by the function as recorded (green) and by a \
+         refactoring that changed every result (red: `KAIZEN_UPDATE=auto`, local, so the pending \
+         `.snap.new` is written), interleaved in the same run. Peak memory as above, a fresh \
+         process per figure.\n"
+    );
+    println!(
+        "| cases | green verify | red verify + pending | ×green | snapshot | pending | green peak during | red peak during | red ×snapshot |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for &n in plan.sizes.iter().filter(|&&n| n >= 100_000) {
+        let row = red::measure(n, plan.reps(n), dir.path());
+        let r = ratio(row.red, row.green);
+        let m = row.red_peak.during as f64 / row.snapshot_bytes as f64;
+        println!(
+            "| {n} | {} | {} | {r:.2} | {} | {} | {} | {} | {m:.2} |",
+            show(row.green),
+            show(row.red),
+            mb(row.snapshot_bytes),
+            mb(row.pending_bytes),
+            mb(row.green_peak.during),
+            mb(row.red_peak.during),
+        );
+        targets.push((
+            format!("red verify {n} cases (pending written) ≤ 2× green verify"),
+            format!("{r:.2}×"),
+            r <= 2.0,
+        ));
+        targets.push((
+            format!("red verify {n} cases: peak memory during ≤ 2× snapshot"),
+            format!(
+                "{m:.2}× ({} during the call for a {} snapshot; process peak {})",
+                mb(row.red_peak.during),
+                mb(row.snapshot_bytes),
+                mb(row.red_peak.process)
+            ),
+            m <= 2.0,
+        ));
     }
 }
 

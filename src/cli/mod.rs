@@ -6,7 +6,6 @@
 
 mod init;
 mod interrupt;
-mod output;
 mod pending;
 mod port;
 mod progress;
@@ -92,6 +91,12 @@ pub enum Command {
         /// Report format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// How many changed cases of each jail the report shows in full (default 10).
+        #[arg(long, value_name = "N", conflicts_with = "all")]
+        max_shown: Option<usize>,
+        /// Show every changed case in full (each one's diff is still cut to a readable size).
+        #[arg(long)]
+        all: bool,
     },
     /// Run each jail's original program and its port (the spec's `port:`) side by side
     /// on every case and report where they differ; records nothing.
@@ -146,7 +151,15 @@ pub fn run_cli(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Init => init::init(&project),
         Command::Record { jails, runs } => run::record(&project, jails, *runs),
-        Command::Verify { jails, format } => run::verify(&project, jails, *format),
+        Command::Verify {
+            jails,
+            format,
+            max_shown,
+            all,
+        } => {
+            let shown = if *all { Some(usize::MAX) } else { *max_shown };
+            run::verify(&project, jails, *format, shown)
+        }
         Command::Port { jails, format } => port::port(&project, jails, *format),
         Command::Accept { jails } => pending::accept(&project, jails),
         Command::Reject { jails } => pending::reject(&project, jails),

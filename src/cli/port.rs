@@ -1,12 +1,12 @@
 //! `kaizen port`: runs each jail's original program and its port side by side and reports
 //! where they differ (see [`crate::port`]).
 
-use super::output::{self, JailResult};
 use super::progress::Progress;
 use super::{Format, Project, shown};
 use crate::env::Environment;
 use crate::port::{self, PortRun};
-use crate::{Error, ExitCode, report};
+use crate::report::{self, JailResult};
+use crate::{Error, ExitCode};
 
 /// `kaizen port [JAIL…]`: every named jail, or every jail whose spec has a `port:`.
 pub(crate) fn port(project: &Project, names: &[String], format: Format) -> Result<ExitCode, Error> {
@@ -67,8 +67,8 @@ pub(crate) fn port(project: &Project, names: &[String], format: Format) -> Resul
     });
     match format {
         Format::Human => {}
-        Format::Json => println!("{}", output::json(project, &results)),
-        Format::Junit => print!("{}", output::junit(project, &results)),
+        Format::Json => println!("{}", report::json::render(&project.root, &results)),
+        Format::Junit => print!("{}", report::junit::render(&project.root, &results)),
     }
     Ok(code)
 }

@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use super::output::{self, JailResult};
 use super::progress::Progress;
 use super::{Format, Project, cases as count_cases, shown};
 use crate::env::{Environment, UpdateMode};
+use crate::report::{self, JailResult};
 use crate::verify::{self, Context, Written};
-use crate::{Error, ExitCode, report};
+use crate::{Error, ExitCode};
 
 /// Runs one jail's cases against its snapshot.
 fn characterize(
@@ -15,6 +15,7 @@ fn characterize(
     spec: &Path,
     env: Environment,
     runs: usize,
+    max_shown: Option<usize>,
 ) -> Result<verify::Verdict, Error> {
     let jail = project.load(spec)?;
     let cases = jail.all_cases();
@@ -24,7 +25,9 @@ fn characterize(
     let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
     let source = shown(project, spec);
     let sources = jail.describe_sources(&source);
-    let ctx = Context::new(&project.settings(), &name, env)
+    let mut settings = project.settings();
+    settings.max_shown = max_shown.unwrap_or(settings.max_shown);
+    let ctx = Context::new(&settings, &name, env)
         .source(source, None)
         .sources(sources, jail.seed())
         .record_command(format!("kaizen record {name}"))
@@ -64,7 +67,7 @@ pub(crate) fn record(project: &Project, names: &[String], runs: usize) -> Result
     let mut code = ExitCode::Unchanged;
     for spec in project.specs(names)? {
         let name = jail_name(&spec);
-        match characterize(project, &spec, env.clone(), runs) {
+        match characterize(project, &spec, env.clone(), runs, None) {
             Ok(v) => {
                 let path = shown(project, &v.snapshot);
                 // What the snapshot holds now: dropped inputs are not re-recorded.
@@ -92,12 +95,13 @@ pub(crate) fn verify(
     project: &Project,
     names: &[String],
     format: Format,
+    max_shown: Option<usize>,
 ) -> Result<ExitCode, Error> {
     let env = Environment::from_process()?;
     let mut results = Vec::new();
     for spec in project.specs(names)? {
         let name = jail_name(&spec);
-        let result = characterize(project, &spec, env.clone(), 1);
+        let result = characterize(project, &spec, env.clone(), 1, max_shown);
         if format == Format::Human {
             match &result {
                 // A missing snapshot, just recorded: its cases are not news.
@@ -125,8 +129,8 @@ pub(crate) fn verify(
     });
     match format {
         Format::Human => {}
-        Format::Json => println!("{}", output::json(project, &results)),
-        Format::Junit => print!("{}", output::junit(project, &results)),
+        Format::Json => println!("{}", report::json::render(&project.root, &results)),
+        Format::Junit => print!("{}", report::junit::render(&project.root, &results)),
     }
     Ok(code)
 }

@@ -162,6 +162,7 @@ where
             let (name, baseline) = (&self.name, Baseline::Oracle);
             return Ok(Verdict::new(name, snapshot, 0, &env, "", baseline));
         }
+        let max_shown = crate::env::max_shown(crate::env::process)?;
         let sides = sides::SideBySide {
             name: &self.name,
             original: &self.original,
@@ -169,7 +170,7 @@ where
             snapshot,
             replay_recorded: self.replay_recorded,
             jobs: self.settings.jobs,
-            max_shown: self.settings.max_shown,
+            max_shown: max_shown.unwrap_or(self.settings.max_shown),
             baseline: Baseline::Oracle,
             record_command: "cargo test",
             role: (

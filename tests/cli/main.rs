@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod bounds;
 mod ci;
 mod demo;
 mod errors;

@@ -1,4 +1,4 @@
-//! The diff reporter: renders a [`Verdict`] as text a person reads in seconds.
+//! The human report: renders a [`Verdict`] as text a person reads in seconds.
 //!
 //! One summary line (`invoice_total: 1,012 cases — 1,009 same, 3 changed`), then for each
 //! changed case (the first ten, then a count of the rest) its input and a line diff of the
@@ -8,108 +8,12 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anstyle::{AnsiColor, Effects, Style};
-use similar::{Algorithm, ChangeTag, TextDiff};
-
+use crate::diff::{Palette, diff_lines, paint, thousands};
 use crate::env;
 use crate::verify::{Baseline, Difference, Verdict, Written};
 
-/// Should output to a stream be coloured? `NO_COLOR` wins, then `CLICOLOR_FORCE`, then
-/// whether the stream is a terminal.
-pub fn use_color(is_terminal: bool) -> bool {
-    use_color_with(is_terminal, |name| std::env::var(name).ok())
-}
-
-/// Like [`use_color`], reading variables through `get`.
-///
-/// ```
-/// use kaizen::report::use_color_with;
-/// let none = |_: &str| None;
-/// assert!(use_color_with(true, none));
-/// assert!(!use_color_with(false, none));
-/// assert!(!use_color_with(true, |n: &str| (n == "NO_COLOR").then(|| "1".to_string())));
-/// assert!(use_color_with(false, |n: &str| (n == "CLICOLOR_FORCE").then(|| "1".to_string())));
-/// ```
-pub fn use_color_with(is_terminal: bool, get: impl Fn(&str) -> Option<String>) -> bool {
-    let set = |name: &str| get(name).filter(|v| !v.is_empty());
-    if set(env::NO_COLOR).is_some() {
-        return false;
-    }
-    if set(env::CLICOLOR_FORCE).is_some_and(|v| v != "0") {
-        return true;
-    }
-    is_terminal
-}
-
-/// Styles used by the report; all plain when colour is off.
-#[derive(Debug, Clone, Copy)]
-struct Palette {
-    title: Style,
-    good: Style,
-    bad: Style,
-    removed: Style,
-    added: Style,
-    removed_word: Style,
-    added_word: Style,
-    dim: Style,
-}
-
-impl Palette {
-    fn new(color: bool) -> Palette {
-        if !color {
-            let p = Style::new();
-            return Palette {
-                title: p,
-                good: p,
-                bad: p,
-                removed: p,
-                added: p,
-                removed_word: p,
-                added_word: p,
-                dim: p,
-            };
-        }
-        let red = Style::new().fg_color(Some(AnsiColor::Red.into()));
-        let green = Style::new().fg_color(Some(AnsiColor::Green.into()));
-        Palette {
-            title: Style::new().effects(Effects::BOLD),
-            good: green.effects(Effects::BOLD),
-            bad: red.effects(Effects::BOLD),
-            removed: red,
-            added: green,
-            removed_word: red.effects(Effects::BOLD | Effects::UNDERLINE),
-            added_word: green.effects(Effects::BOLD | Effects::UNDERLINE),
-            dim: Style::new().effects(Effects::DIMMED),
-        }
-    }
-}
-
-fn paint(style: Style, text: &str) -> String {
-    if style == Style::new() {
-        text.to_string()
-    } else {
-        format!("{style}{text}{style:#}")
-    }
-}
-
-/// Formats a count with thousands separators: `1,012`.
-///
-/// ```
-/// assert_eq!(kaizen::report::thousands(1012), "1,012");
-/// assert_eq!(kaizen::report::thousands(46656), "46,656");
-/// assert_eq!(kaizen::report::thousands(7), "7");
-/// ```
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// The most lines of an input a report shows; the rest are counted.
+pub const MAX_INPUT_LINES: usize = 100;
 
 /// `1 case`, `1,012 cases`.
 fn count(n: usize, one: &str, many: &str) -> String {
@@ -307,73 +211,6 @@ fn kind_change(before: &str, after: &str) -> Option<String> {
     })
 }
 
-/// A line diff of two texts, with changed words highlighted when colour is on.
-///
-/// ```
-/// let text = kaizen::report::diff("total: 10\ncurrency: EUR", "total: 11\ncurrency: EUR", false);
-/// assert_eq!(text, "  - total: 10\n  + total: 11\n    currency: EUR\n");
-/// ```
-///
-/// Long unchanged stretches are cut to `⋮`, so the report of a long output stays short:
-///
-/// ```
-/// let old: String = (0..20).map(|i| format!("{i}\n")).collect();
-/// let new = old.replace("10\n", "ten\n");
-/// assert_eq!(
-///     kaizen::report::diff(&old, &new, false),
-///     "  ⋮\n    7\n    8\n    9\n  - 10\n  + ten\n    11\n    12\n    13\n  ⋮\n"
-/// );
-/// ```
-pub fn diff(expected: &str, actual: &str, color: bool) -> String {
-    diff_lines(expected, actual, &Palette::new(color))
-}
-
-/// Unchanged lines shown around each change; longer unchanged runs are cut to `⋮`.
-const CONTEXT: usize = 3;
-
-fn diff_lines(expected: &str, actual: &str, p: &Palette) -> String {
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Histogram)
-        .diff_lines(expected, actual);
-    let mut groups = diff.grouped_ops(CONTEXT);
-    if groups.is_empty() {
-        groups = vec![diff.ops().to_vec()];
-    }
-    let total = diff.ops().last().map_or(0, |op| op.old_range().end);
-    let mut out = String::new();
-    let mut shown_up_to = 0;
-    for group in &groups {
-        let (Some(first), Some(last)) = (group.first(), group.last()) else {
-            continue;
-        };
-        if first.old_range().start > shown_up_to {
-            out.push_str("  ⋮\n");
-        }
-        shown_up_to = last.old_range().end;
-        for op in group {
-            for change in diff.iter_inline_changes(op) {
-                let (sign, line_style, word_style) = match change.tag() {
-                    ChangeTag::Delete => ("-", p.removed, p.removed_word),
-                    ChangeTag::Insert => ("+", p.added, p.added_word),
-                    ChangeTag::Equal => (" ", Style::new(), Style::new()),
-                };
-                out.push_str("  ");
-                out.push_str(&paint(line_style, sign));
-                out.push(' ');
-                for (emphasized, value) in change.iter_strings_lossy() {
-                    let style = if emphasized { word_style } else { line_style };
-                    out.push_str(&paint(style, value.trim_end_matches('\n')));
-                }
-                out.push('\n');
-            }
-        }
-    }
-    if shown_up_to < total {
-        out.push_str("  ⋮\n");
-    }
-    out
-}
-
 fn footer(v: &Verdict) -> String {
     match &v.written {
         Written::Recorded(_) => String::new(),
@@ -410,9 +247,11 @@ fn reproduce_command(v: &Verdict) -> String {
     }
 }
 
+/// `text` indented by `n` spaces, cut to [`MAX_INPUT_LINES`] lines.
 fn indent(text: &str, n: usize) -> String {
     let pad = " ".repeat(n);
-    text.lines()
+    crate::diff::bounded(text, MAX_INPUT_LINES)
+        .lines()
         .map(|l| format!("{pad}{l}"))
         .collect::<Vec<_>>()
         .join("\n")

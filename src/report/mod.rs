@@ -1,0 +1,110 @@
+//! Reports: one module per format, each fed by verdicts; the library writes every format,
+//! a front door only chooses one.
+//!
+//! - [`human`]: the summary line and the readable report (`cargo test`, `kaizen verify`);
+//! - [`json`]: one JSON document for a run over several jails (`--format json`);
+//! - [`junit`]: JUnit XML for CI systems (`--format junit`).
+//!
+//! Every format is bounded: at most `max_shown` changed cases in full (the verdict keeps
+//! them), each case's input and diff cut to a readable size with a count of what was left
+//! out ([`crate::diff`]).
+
+pub mod human;
+pub mod json;
+pub mod junit;
+
+use std::path::Path;
+
+use crate::Error;
+pub use crate::diff::{diff, thousands};
+use crate::env;
+use crate::verify::Verdict;
+pub use human::{render, summary};
+
+/// One jail's outcome in a run over several jails.
+#[derive(Debug)]
+pub struct JailResult {
+    /// The jail's name.
+    pub name: String,
+    /// The file that defines it, as shown to people.
+    pub spec: String,
+    /// Its verdict, or why there is none.
+    pub result: Result<Verdict, Error>,
+}
+
+/// The machine-readable formats of a run over several jails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// [`json::render`].
+    Json,
+    /// [`junit::render`].
+    Junit,
+}
+
+/// A whole run's report in `format`, with paths shown relative to `root`.
+pub fn render_all(format: Format, root: &Path, results: &[JailResult]) -> String {
+    match format {
+        Format::Json => json::render(root, results),
+        Format::Junit => junit::render(root, results),
+    }
+}
+
+/// Should output to a stream be coloured? `NO_COLOR` wins, then `CLICOLOR_FORCE`, then
+/// whether the stream is a terminal.
+pub fn use_color(is_terminal: bool) -> bool {
+    use_color_with(is_terminal, env::process)
+}
+
+/// Like [`use_color`], reading variables through `get`.
+///
+/// ```
+/// use kaizen::report::use_color_with;
+/// let none = |_: &str| None;
+/// assert!(use_color_with(true, none));
+/// assert!(!use_color_with(false, none));
+/// assert!(!use_color_with(true, |n: &str| (n == "NO_COLOR").then(|| "1".to_string())));
+/// assert!(use_color_with(false, |n: &str| (n == "CLICOLOR_FORCE").then(|| "1".to_string())));
+/// ```
+pub fn use_color_with(is_terminal: bool, get: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| get(name).filter(|v| !v.is_empty());
+    if set(env::NO_COLOR).is_some() {
+        return false;
+    }
+    if set(env::CLICOLOR_FORCE).is_some_and(|v| v != "0") {
+        return true;
+    }
+    is_terminal
+}
+
+/// A path as shown in machine-readable reports: relative to `root` when below it.
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// The local command that shows every changed case of the verdict's jail:
+/// `kaizen verify NAME --all` for the command line, else `KAIZEN_MAX_SHOWN=all cargo test`.
+///
+/// ```
+/// let env = kaizen::env::Environment::default();
+/// let v = kaizen::Verdict::new("greet", "s.snap".into(), 0, &env, "kaizen record greet", Default::default());
+/// assert_eq!(kaizen::report::show_all_command(&v), "kaizen verify greet --all");
+/// ```
+pub fn show_all_command(v: &Verdict) -> String {
+    match v.record_command.strip_prefix("kaizen record ") {
+        Some(jail) => format!("kaizen verify {jail} --all"),
+        None => format!("{}=all cargo test", env::MAX_SHOWN),
+    }
+}
+
+/// The status of one jail's result: `unchanged`, `changed`, `missing` or `error`.
+pub(crate) fn status(result: &Result<Verdict, Error>) -> &'static str {
+    match result {
+        Ok(v) if v.passed() => "unchanged",
+        Ok(_) => "changed",
+        Err(Error::MissingSnapshot { .. }) => "missing",
+        Err(_) => "error",
+    }
+}
