@@ -40,9 +40,10 @@ impl Default for Settings {
 
 impl Settings {
     /// The crate root: `CARGO_MANIFEST_DIR` read at run time (so it is the user's crate,
-    /// not kaizen's), else the current directory.
+    /// not kaizen's), else the current directory. Read when a front door (`Jail::check`,
+    /// `Oracle::check`) resolves where the snapshot lives.
     pub fn project_root() -> PathBuf {
-        std::env::var_os(env::CARGO_MANIFEST_DIR)
+        env::process(env::CARGO_MANIFEST_DIR)
             .map(PathBuf::from)
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_else(|| PathBuf::from("."))

@@ -13,6 +13,7 @@
 pub mod harvest;
 pub mod pairwise;
 pub mod seeded;
+pub mod shrink;
 
 use std::fmt;
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use std::sync::Arc;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
-use crate::oracle::shrink::Shrink;
+use shrink::Shrink;
 
 /// Where a case came from, so a report can say how to reproduce it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,7 +266,7 @@ impl<I: Clone + 'static> Cases<I> {
         let shared = Arc::clone(&strategy);
         let generate: Generator<I> = Box::new(move |seed| draw(&*shared, seed, count));
         let shrink: Shrinker<I> = Box::new(move |seed, index, fails, max_steps| {
-            crate::oracle::shrink::shrink(&*strategy, seed, index, fails, max_steps)
+            shrink::shrink(&*strategy, seed, index, fails, max_steps)
         });
         self.sources.push(Source::Proptest {
             generate,

@@ -36,7 +36,8 @@
 //!
 //! [`Jail::check`]: crate::Jail::check
 
-pub mod shrink;
+/// Shrinking generated inputs (it lives with the sources, in [`crate::cases::shrink`]).
+pub use crate::cases::shrink;
 pub(crate) mod sides;
 
 use std::io::IsTerminal;

@@ -153,7 +153,7 @@ pub fn pending_path(snapshot: &Path) -> PathBuf {
 /// (default [`DEFAULT_MAX_SNAPSHOT_SIZE`](crate::env::DEFAULT_MAX_SNAPSHOT_SIZE)) is refused
 /// before it is read. See [`load_with_limit`].
 pub fn load(path: &Path) -> Result<Option<Loaded>, Error> {
-    let limit = crate::env::max_snapshot_size(|name| std::env::var(name).ok())?;
+    let limit = crate::env::max_snapshot_size(crate::env::process)?;
     load_with_limit(path, limit)
 }
 

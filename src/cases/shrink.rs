@@ -1,4 +1,6 @@
-//! Shrinking a differing generated input to a minimal one, with proptest's value trees.
+//! Shrinking a generated input to a minimal one, with proptest's value trees. It lives with
+//! the sources because only they know how an input was drawn; the oracle and the port
+//! decide when to shrink (`oracle::shrink` re-exports this module).
 //!
 //! A proptest source draws its inputs as value trees from a runner that depends on the seed
 //! only, so the tree of draw `index` can be rebuilt at any time: make the runner again and
@@ -9,7 +11,7 @@
 
 use proptest::strategy::{Strategy, ValueTree};
 
-use crate::cases::deterministic_runner;
+use super::deterministic_runner;
 
 /// The most candidates tried while shrinking one input; beyond it the smallest failing
 /// value found so far is reported.
@@ -33,7 +35,7 @@ pub struct Shrink<T> {
 /// fail in the first place.
 ///
 /// ```
-/// use kaizen::oracle::shrink::shrink;
+/// use kaizen::cases::shrink::shrink;
 /// use proptest::prelude::*;
 ///
 /// // Draw 0 of this source is some large number; everything from 1000 up "fails".
