@@ -365,3 +365,52 @@ fn cases_run_concurrently_from_several_threads() {
         }
     });
 }
+
+#[test]
+fn shell_placeholders_are_quoted_whatever_the_folder_is_called() {
+    let outer = tempfile::tempdir().unwrap();
+    // Spaces, both quotes, `;`, `$()`, `#` and a newline in the project's folder name.
+    let root = outer
+        .path()
+        .join("p x;touch canary;#'q\"$(touch canary2)`touch canary3`\nz");
+    std::fs::create_dir_all(root.join("jail")).unwrap();
+    std::fs::write(root.join("jail/data.txt"), "ok\n").unwrap();
+    let spec = root.join("jail/t.yaml");
+    std::fs::write(
+        &spec,
+        "shell: true\ncwd: .\n\
+         command: >-\n  cat {jail}/data.txt; cat \"{root}/jail/data.txt\"; cat '{jail}'/data.txt;\n  \
+         printf '%s' {case_dir} | wc -l; ls\n\
+         cases:\n  - args: []\n",
+    )
+    .unwrap();
+    let jail = CommandJail::load(&spec, &root).unwrap_or_else(|err| panic!("{err}"));
+    let outcome = jail.run(&jail.cases()[0]);
+    assert_eq!(outcome.label(), "exit 0", "{outcome:?}");
+    assert_eq!(
+        text(&outcome.stdout),
+        "ok\nok\nok\n0\njail\n",
+        "{outcome:?}"
+    );
+    assert!(outcome.stderr.is_empty(), "{outcome:?}");
+    for canary in ["canary", "canary2", "canary3"] {
+        assert!(
+            !root.join(canary).exists(),
+            "the folder name ran `touch {canary}`"
+        );
+        assert!(!outer.path().join(canary).exists());
+    }
+}
+
+#[test]
+fn a_program_found_on_path_still_sees_its_name_as_written_in_argv0() {
+    let (_project, found) = jail("command: [cat, /proc/self/cmdline]\ncases:\n  - args: []\n");
+    let outcome = found.run(&found.cases()[0]);
+    assert_eq!(outcome.stdout.as_bytes(), b"cat\0/proc/self/cmdline\0");
+    // Also when the spec gives the program its own PATH, searched by the child.
+    let (_project, searched) = jail(
+        "command: [cat, /proc/self/cmdline]\nenv: {PATH: /usr/bin:/bin}\ncases:\n  - args: []\n",
+    );
+    let outcome = searched.run(&searched.cases()[0]);
+    assert_eq!(outcome.stdout.as_bytes(), b"cat\0/proc/self/cmdline\0");
+}

@@ -14,13 +14,12 @@ use super::case::CommandCase;
 use super::error::HINT_MARK;
 use super::fields::check_relative;
 use super::outcome::{CapturedFile, ProcessOutcome};
+use super::program_file::{child_path, resolve};
 use super::running::{self, INTERRUPTED};
+use super::script::fill_script;
 use super::scrub::{CASE_DIR_MARK, PathMark, scrub};
 use super::spec::{Program, Settings};
 pub(crate) use super::supervise::{Limits, supervise};
-
-/// `PATH` for the program when kaizen itself has none.
-const FALLBACK_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
 /// Runs one case; never panics (an internal panic becomes a `failed` outcome).
 pub(crate) fn run_case(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
@@ -191,30 +190,52 @@ fn fill(template: &str, settings: &Settings, dir: &Path) -> String {
         .replace("{case_dir}", &dir.to_string_lossy())
 }
 
+/// A command for `program`: a bare name found on the PATH is spawned by its file, with
+/// `argv[0]` still the name as written.
+fn spawned_by_file(program: &str, own_path: bool) -> Command {
+    match resolve(program).filter(|_| own_path) {
+        Some(file) => {
+            let mut command = Command::new(file);
+            command.arg0(program);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
 fn build_command(settings: &Settings, case: &CommandCase, dir: &Path) -> Result<Command, String> {
     let args = case.args.iter().map(|arg| fill(arg, settings, dir));
+    // The program's own PATH, unless the spec sets another: then the child searches it.
+    let own_path = !settings.env.contains_key("PATH") && !case.env.contains_key("PATH");
     let mut command = match &settings.program {
         Program::Argv(argv) => {
-            let mut command = Command::new(fill(&argv[0], settings, dir));
+            let mut command = spawned_by_file(&fill(&argv[0], settings, dir), own_path);
             command.args(argv[1..].iter().map(|arg| fill(arg, settings, dir)));
             command.args(args);
             command
         }
         Program::Shell(script) => {
-            let mut command = Command::new("sh");
+            let mut command = spawned_by_file("sh", own_path);
+            let (jail, root, case_dir) = (
+                settings.jail_dir.to_string_lossy(),
+                settings.root.to_string_lossy(),
+                dir.to_string_lossy(),
+            );
+            let values = [
+                ("{jail}", &*jail),
+                ("{root}", &*root),
+                ("{case_dir}", &*case_dir),
+            ];
             command
                 .arg("-c")
-                .arg(fill(script, settings, dir))
+                .arg(fill_script(script, &values))
                 .arg("kaizen-jail")
                 .args(args);
             command
         }
     };
     command.env_clear();
-    command.env(
-        "PATH",
-        std::env::var_os("PATH").unwrap_or_else(|| FALLBACK_PATH.into()),
-    );
+    command.env("PATH", child_path());
     command.env("LC_ALL", "C").env("TZ", "UTC");
     for name in &settings.inherit_env {
         if let Some(value) = std::env::var_os(name) {
