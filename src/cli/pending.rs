@@ -112,7 +112,14 @@ pub(crate) fn list(project: &Project) -> Result<ExitCode, Error> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let cases = match project.load(&spec) {
-            Ok(jail) => cases(jail.case_count()),
+            Ok(jail) => match jail.generated() {
+                Some(generated) => format!(
+                    "{} + {} generated",
+                    cases(jail.case_count()),
+                    generated.count
+                ),
+                None => cases(jail.case_count()),
+            },
             Err(e) => {
                 code = code.worst(e.exit_code());
                 format!("spec error: {}", e.to_string().lines().next().unwrap_or(""))

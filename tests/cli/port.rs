@@ -203,3 +203,13 @@ fn a_generate_field_that_cannot_be_used_names_the_file_line_and_field() {
         .code(2)
         .stderr_has("field \"generate.colour\"");
 }
+
+#[test]
+fn kaizen_list_counts_the_generated_cases_beside_the_listed_ones() {
+    let project = upper(GENERATED);
+    project
+        .kaizen(["list"])
+        .run()
+        .code(0)
+        .stdout_has("upper                2 cases + 40 generated");
+}

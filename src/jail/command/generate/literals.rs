@@ -269,6 +269,10 @@ fn visit_shell(cursor: &mut tree_sitter::TreeCursor<'_>, source: &[u8], pool: &m
             }
         }
         "number" => pool.add_number(text),
+        // A `case` pattern such as `--top)`: the grammar reads some as glob patterns.
+        "extglob_pattern" if !text.contains(['$', '`', '*', '?', '[', '(', '|', '@', '!', '+']) => {
+            pool.add_string(text.to_string());
+        }
         "word" if parent != "command_name" && !text.contains(['$', '`', '*', '?', '[']) => {
             if text.parse::<i64>().is_ok() {
                 pool.add_number(text);
@@ -353,6 +357,19 @@ mod tests {
         assert_eq!(language(Path::new("x"), "#!/usr/bin/perl\n"), None);
     }
 
+    #[cfg(not(feature = "harvest-shell"))]
+    #[test]
+    fn a_shell_script_without_the_shell_feature_is_refused_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "legacy.sh", "echo hi\n");
+        let (message, hint) = harvest(&path, "jail/legacy.sh").unwrap_err();
+        assert!(
+            message.contains("built without the shell parser"),
+            "{message}"
+        );
+        assert!(hint.contains("--features harvest-shell"), "{hint}");
+    }
+
     #[cfg(feature = "harvest-shell")]
     #[test]
     fn shell_literals_are_read_with_the_bash_grammar() {
@@ -360,10 +377,13 @@ mod tests {
         let path = write(
             &dir,
             "legacy.sh",
-            "#!/bin/sh\n# a comment with 'quoted'\nlimit=10\nif [ \"$1\" = 'GOLD' ]; then\n  sort -t, -k2 \"$file\" | head -n \"$limit\"\nfi\ncase $x in --top) echo \"done\";; esac\n",
+            "#!/bin/sh\n# a comment with 'quoted'\nlimit=10\nif [ \"$1\" = 'GOLD' ]; then\n  sort -t, -k2 \"$file\" | head -n \"$limit\"\nfi\ncase $x in --top) echo \"done\";; -q|--quiet) ;; *.csv) ;; esac\n",
         );
         let pool = harvest(&path, "legacy.sh").unwrap();
-        assert_eq!(pool.strings, ["GOLD", "-t,", "-k2", "-n", "--top", "done"]);
+        assert_eq!(
+            pool.strings,
+            ["GOLD", "-t,", "-k2", "-n", "--top", "done", "-q", "--quiet"]
+        );
         assert_eq!(pool.numbers, ["9", "10", "11"]);
     }
 
