@@ -213,3 +213,75 @@ fn kaizen_list_counts_the_generated_cases_beside_the_listed_ones() {
         .code(0)
         .stdout_has("upper                2 cases + 40 generated");
 }
+
+#[test]
+fn scrub_rules_apply_to_both_sides() {
+    // Both print their own process id: different on every run, equal once scrubbed.
+    let project = Project::new("port");
+    project.write("jail/upper.sh", "#!/bin/sh\necho \"pid $$\"\n");
+    project.write("jail/upper_port.sh", "#!/bin/sh\necho \"pid $$\"\n");
+    project
+        .kaizen(["port", "upper"])
+        .run()
+        .code(1)
+        .stdout_has("0 same, 2 changed");
+    let spec = project.read("jail/upper.yaml");
+    project.write(
+        "jail/upper.yaml",
+        format!("{spec}scrub:\n  - regex: 'pid \\d+'\n    replace: 'pid [pid]'\n"),
+    );
+    project
+        .kaizen(["port", "upper"])
+        .run()
+        .code(0)
+        .stdout_is("upper: 2 cases, original vs port — all same\n");
+}
+
+#[test]
+fn the_capture_limit_applies_to_the_port_too() {
+    let project = upper("capture:\n  limit: 1KiB\n");
+    project.write("jail/upper_port.sh", "#!/bin/sh\nhead -c 5000 /dev/zero\n");
+    project
+        .kaizen(["port", "upper"])
+        .run()
+        .code(2)
+        .stderr_has("could not be run");
+    assert!(project.left_in_tmp().is_empty());
+}
+
+#[test]
+fn generated_files_are_placed_in_each_sides_case_directory_and_reproduced() {
+    // The original counts the lines of data.txt with wc, the port with awk (which counts a
+    // last line without a newline).
+    let project = Project::new("port");
+    project.write("jail/upper.sh", "#!/bin/sh\nwc -l < data.txt | tr -d ' '\n");
+    project.write(
+        "jail/upper_port.sh",
+        "#!/bin/sh\nawk 'END { print NR }' data.txt\n",
+    );
+    project.write(
+        "jail/upper.yaml",
+        "command: [sh, \"{jail}/upper.sh\"]\nport: [sh, \"{jail}/upper_port.sh\"]\ngenerate:\n  count: 30\n  files:\n    data.txt: {lines: [0, 3], chars: [digit], final_newline: sometimes}\n",
+    );
+    let out = project.kaizen(["port", "upper"]).run();
+    out.code(1);
+    let text = out.stdout();
+    assert!(text.contains("minimal input (shrunk in "), "{out}");
+    assert!(text.contains("    files:\n      data.txt: '0'\n"), "{out}");
+    let line = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("port:     "))
+        .unwrap();
+    assert!(
+        line.starts_with("cd \"$(mktemp -d)\" && printf '0' > data.txt && "),
+        "{line}"
+    );
+    let scratch = tempfile::tempdir().unwrap();
+    let pasted = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(line)
+        .env("TMPDIR", scratch.path())
+        .output()
+        .unwrap();
+    assert_eq!(pasted.stdout, b"1\n");
+}
