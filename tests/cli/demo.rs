@@ -20,6 +20,9 @@ fn the_committed_demo_snapshot_verifies_with_root_from_elsewhere() {
         .kaizen(["verify", "--root", root])
         .cwd(&project.tmp())
         .ci()
+        // Over a hundred Python starts (the tally demo): a busy machine needs more than the
+        // usual watchdog.
+        .watchdog(std::time::Duration::from_secs(300))
         .run()
         .code(0)
         .quiet()

@@ -156,6 +156,13 @@ impl Generated {
 /// Checks `generate:` and builds its proptest source; `harvest` paths are read relative to
 /// `jail_dir`.
 pub(crate) fn build(raw: RawGenerate, jail_dir: &Path) -> Result<Generated, Problem> {
+    if raw.count == 0 {
+        return Err(Problem::new(
+            "generate.count",
+            "is 0: nothing would be drawn",
+            "draw at least 1 case, or remove `generate:`",
+        ));
+    }
     let mut pool = literals::Pool::default();
     for (index, RelPath(path)) in raw.harvest.iter().enumerate() {
         let found = literals::harvest(&jail_dir.join(path), path).map_err(|(message, hint)| {
@@ -347,6 +354,8 @@ mod tests {
         assert_eq!(regex.field, "generate.args[0].regex");
         let range = generated("{stdin: {lines: [4, 1]}}").unwrap_err();
         assert_eq!(range.field, "generate.stdin.lines");
+        let none = generated("{count: 0}").unwrap_err();
+        assert_eq!(none.field, "generate.count");
         let pool = generated("{args: [{pool: strings}]}").unwrap_err();
         assert!(pool.message.contains("pool is empty"), "{pool:?}");
     }
