@@ -241,11 +241,13 @@ fn scrub_rules_apply_to_both_sides() {
 fn the_capture_limit_applies_to_the_port_too() {
     let project = upper("capture:\n  limit: 1KiB\n");
     project.write("jail/upper_port.sh", "#!/bin/sh\nhead -c 5000 /dev/zero\n");
+    // The port's flood is cut at the original's limit and recorded as such.
     project
         .kaizen(["port", "upper"])
         .run()
-        .code(2)
-        .stderr_has("could not be run");
+        .code(1)
+        .stdout_has("upper: 2 cases, original vs port — 0 same, 2 changed")
+        .stdout_has("  + cut: stdout over 1 KiB (1024 bytes)\n");
     assert!(project.left_in_tmp().is_empty());
 }
 
