@@ -21,8 +21,30 @@ use std::str::FromStr;
 
 /// `KAIZEN_UPDATE`: `auto` (default), `new`, `always` or `no`. See [`UpdateMode`].
 pub const UPDATE: &str = "KAIZEN_UPDATE";
-/// `CI`: set by CI systems. Any value except empty, `0` and `false` means "running on CI".
+/// `CI`: set by most CI systems. When it is set, it decides alone: any value except empty,
+/// `0` and `false` (in any case) means "running on CI". See [`is_ci`].
 pub const CI: &str = "CI";
+/// CI systems that do not set [`CI`], each named by a variable it always sets. When `CI` is
+/// unset, any of them set (to any value) means a CI run. insta reads `TF_BUILD` the same way.
+///
+/// | variable | set by |
+/// |---|---|
+/// | `TF_BUILD` | Azure Pipelines (`True`) |
+/// | `JENKINS_URL` | Jenkins |
+/// | `TEAMCITY_VERSION` | TeamCity |
+/// | `CODEBUILD_BUILD_ID` | AWS CodeBuild |
+/// | `BUILDKITE` | Buildkite (`true`; it sets `CI` too) |
+/// | `GITHUB_ACTIONS` | GitHub Actions (`true`; it sets `CI` too) |
+/// | `GITLAB_CI` | GitLab CI/CD (`true`; it sets `CI` too) |
+pub const CI_SYSTEMS: &[&str] = &[
+    "TF_BUILD",
+    "JENKINS_URL",
+    "TEAMCITY_VERSION",
+    "CODEBUILD_BUILD_ID",
+    "BUILDKITE",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+];
 /// `NO_COLOR`: when set to anything non-empty, reports are plain text.
 pub const NO_COLOR: &str = "NO_COLOR";
 /// `CLICOLOR_FORCE`: when set to anything but `0`, reports are coloured even off a terminal.
@@ -74,6 +96,13 @@ pub const HERMETIC_STRIP: &[&str] = &[
     MAX_SNAPSHOT_SIZE,
     MAX_SHOWN,
     CI,
+    "TF_BUILD",
+    "JENKINS_URL",
+    "TEAMCITY_VERSION",
+    "CODEBUILD_BUILD_ID",
+    "BUILDKITE",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
     NO_COLOR,
     CLICOLOR_FORCE,
     "CLICOLOR",
@@ -160,14 +189,15 @@ impl FromStr for UpdateMode {
 pub struct Environment {
     /// The mode to apply.
     pub mode: UpdateMode,
-    /// Whether `CI` says this is a CI run.
+    /// Whether this is a CI run: [`CI`], or when it is unset a [`CI_SYSTEMS`] variable.
     pub ci: bool,
     /// Whether failures should still pass (`INSTA_FORCE_PASS`, set by `cargo insta test`).
     pub force_pass: bool,
 }
 
 impl Environment {
-    /// Reads [`UPDATE`] (or, when unset, [`INSTA_UPDATE`]), [`CI`] and [`INSTA_FORCE_PASS`].
+    /// Reads [`UPDATE`] (or, when unset, [`INSTA_UPDATE`]), whether this is a CI run
+    /// ([`is_ci`]) and [`INSTA_FORCE_PASS`].
     ///
     /// An unknown value is an error naming the variable and the accepted values.
     pub fn from_process() -> Result<Environment, crate::Error> {
@@ -188,7 +218,7 @@ impl Environment {
     /// assert!(!env.ci);
     /// ```
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Environment, crate::Error> {
-        let ci = get(CI).is_some_and(|v| is_truthy(&v));
+        let ci = is_ci(&get);
         let force_pass = get(INSTA_FORCE_PASS).is_some_and(|v| is_truthy(&v));
         let (var, value) = match get(UPDATE) {
             Some(v) => (UPDATE, Some(v)),
@@ -317,6 +347,26 @@ fn insta_spelling(value: &str) -> String {
     }
 }
 
+/// Whether the variables read through `get` say this is a CI run: [`CI`] decides when it is
+/// set ([`is_truthy`]); otherwise any of [`CI_SYSTEMS`] set, to any value, means CI.
+///
+/// ```
+/// use kaizen::env::is_ci;
+/// let vars = |pairs: &'static [(&'static str, &'static str)]| {
+///     move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+/// };
+/// assert!(is_ci(vars(&[("CI", "true")])));
+/// assert!(is_ci(vars(&[("TF_BUILD", "True")])));
+/// assert!(!is_ci(vars(&[("CI", "false"), ("TF_BUILD", "True")])));
+/// assert!(!is_ci(vars(&[])));
+/// ```
+pub fn is_ci(get: impl Fn(&str) -> Option<String>) -> bool {
+    match get(CI) {
+        Some(value) => is_truthy(&value),
+        None => CI_SYSTEMS.iter().any(|name| get(name).is_some()),
+    }
+}
+
 /// `CI=0`, `CI=false` and an empty `CI` mean "not CI"; anything else means CI.
 ///
 /// ```
@@ -361,6 +411,27 @@ mod tests {
         assert!(!env(&[("CI", "false")]).unwrap().ci);
         assert!(!env(&[("CI", "FALSE")]).unwrap().ci);
         assert!(env(&[("CI", "yes")]).unwrap().ci);
+    }
+
+    #[test]
+    fn a_ci_system_that_does_not_set_ci_is_still_ci() {
+        for name in CI_SYSTEMS {
+            assert!(env(&[(name, "True")]).unwrap().ci, "{name}");
+            assert!(env(&[(name, "")]).unwrap().ci, "{name} set empty");
+        }
+        assert!(
+            !env(&[("CI", "0"), ("JENKINS_URL", "http://ci")])
+                .unwrap()
+                .ci
+        );
+    }
+
+    #[test]
+    fn hermetic_tests_strip_every_variable_that_means_ci() {
+        assert!(HERMETIC_STRIP.contains(&CI));
+        for name in CI_SYSTEMS {
+            assert!(HERMETIC_STRIP.contains(name), "{name}");
+        }
     }
 
     #[test]

@@ -38,6 +38,7 @@
 
 pub mod cases;
 mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod diff;
 pub mod distribution;
@@ -46,6 +47,7 @@ mod error;
 mod exit_code;
 pub mod jail;
 pub mod oracle;
+#[cfg(feature = "command")]
 pub mod port;
 pub mod record;
 pub mod report;

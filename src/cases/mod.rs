@@ -10,15 +10,20 @@
 //!
 //! The same input from several sources is recorded once (the first source wins).
 
+#[cfg(feature = "harvest")]
 pub mod harvest;
 pub mod pairwise;
+#[cfg(feature = "harvest")]
 pub mod seeded;
 pub mod shrink;
 
 use std::fmt;
+#[cfg(feature = "proptest")]
 use std::sync::Arc;
 
+#[cfg(feature = "proptest")]
 use proptest::strategy::{Strategy, ValueTree};
+#[cfg(feature = "proptest")]
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use shrink::Shrink;
@@ -142,9 +147,11 @@ tuple_params!(A 0, B 1, C 2, D 3);
 tuple_params!(A 0, B 1, C 2, D 3, E 4);
 tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5);
 
+#[cfg(feature = "proptest")]
 type Generator<I> = Box<dyn Fn(u64) -> Vec<I> + Send + Sync>;
 
 /// Rebuilds draw `index` under `seed` and shrinks it while the predicate holds.
+#[cfg(feature = "proptest")]
 type Shrinker<I> =
     Box<dyn Fn(u64, usize, &mut dyn FnMut(&I) -> bool, usize) -> Option<Shrink<I>> + Send + Sync>;
 
@@ -155,6 +162,7 @@ enum Source<I> {
         pairwise: bool,
         sizes: Vec<usize>,
     },
+    #[cfg(feature = "proptest")]
     Proptest {
         generate: Generator<I>,
         shrink: Shrinker<I>,
@@ -258,6 +266,8 @@ impl<I: Clone + 'static> Cases<I> {
     /// Adds `count` inputs drawn from `strategy` with a fixed seed (see [`Cases::seed`]).
     /// Each proptest source draws from its own generator, derived from the seed and the
     /// source's position, so adding a source does not change the inputs of another.
+    /// Needs the `proptest` feature.
+    #[cfg(feature = "proptest")]
     pub fn proptest<S>(mut self, strategy: S, count: usize) -> Self
     where
         S: Strategy<Value = I> + Send + Sync + 'static,
@@ -293,6 +303,7 @@ impl<I: Clone + 'static> Cases<I> {
             .iter()
             .map(|s| match s {
                 Source::List(v) | Source::Combinations { inputs: v, .. } => v.len(),
+                #[cfg(feature = "proptest")]
                 Source::Proptest { count, .. } => *count,
             })
             .sum()
@@ -323,6 +334,7 @@ impl<I: Clone + 'static> Cases<I> {
                         Origin::Combination { source, index }
                     },
                 })),
+                #[cfg(feature = "proptest")]
                 Source::Proptest { generate, .. } => {
                     let seed = source_seed(self.seed, self.proptest_ordinal(source));
                     out.extend(
@@ -371,12 +383,18 @@ impl<I: Clone + 'static> Cases<I> {
             return None;
         };
         match self.sources.get(*source)? {
+            #[cfg(feature = "proptest")]
             Source::Proptest { shrink, .. } => shrink(*seed, *index, fails, max_steps),
-            _ => None,
+            _ => {
+                // Without the `proptest` feature no source draws inputs to shrink.
+                let _ = (seed, index, fails, max_steps);
+                None
+            }
         }
     }
 
     /// How many proptest sources come before the source at `position`.
+    #[cfg(feature = "proptest")]
     fn proptest_ordinal(&self, position: usize) -> usize {
         self.sources[..position]
             .iter()
@@ -386,6 +404,7 @@ impl<I: Clone + 'static> Cases<I> {
 
     /// One line per source, for the snapshot header: `list (3)`, `combinations 4×3 (12)`,
     /// `pairwise 6×6×6 (37)`, `proptest 100 (seed 12345)`.
+    #[cfg_attr(not(feature = "proptest"), allow(unused_variables))]
     pub fn describe(&self) -> Vec<String> {
         self.sources
             .iter()
@@ -405,6 +424,7 @@ impl<I: Clone + 'static> Cases<I> {
                     };
                     format!("{kind} {} ({})", dims.join("×"), inputs.len())
                 }
+                #[cfg(feature = "proptest")]
                 Source::Proptest { count, .. } => format!(
                     "proptest {count} (seed {})",
                     source_seed(self.seed, self.proptest_ordinal(source))
@@ -427,6 +447,7 @@ pub fn source_seed(base: u64, ordinal: usize) -> u64 {
 }
 
 /// A proptest runner that depends on `seed` only — never on `PROPTEST_*` variables.
+#[cfg(feature = "proptest")]
 pub fn deterministic_runner(seed: u64) -> TestRunner {
     let mut bytes = [0u8; 32];
     for (i, chunk) in bytes.chunks_mut(8).enumerate() {
@@ -440,8 +461,8 @@ pub fn deterministic_runner(seed: u64) -> TestRunner {
         max_shrink_iters: 1_000_000,
         max_shrink_time: 0,
         failure_persistence: None,
-        fork: false,
-        timeout: 0,
+        // `fork` and `timeout` exist only with proptest's `fork` feature and only act in
+        // `TestRunner::run`, which kaizen never calls: it draws value trees.
         verbose: 0,
         max_default_size_range: 100,
         rng_algorithm: RngAlgorithm::ChaCha,
@@ -450,6 +471,7 @@ pub fn deterministic_runner(seed: u64) -> TestRunner {
     TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
 }
 
+#[cfg(feature = "proptest")]
 fn draw<S: Strategy>(strategy: &S, seed: u64, count: usize) -> Vec<S::Value> {
     let mut runner = deterministic_runner(seed);
     let mut out = Vec::with_capacity(count);

@@ -9,8 +9,10 @@
 //! `complicate()` when it passes, and stop when neither can move. Every step is
 //! deterministic, so the minimal input depends on the seed alone.
 
+#[cfg(feature = "proptest")]
 use proptest::strategy::{Strategy, ValueTree};
 
+#[cfg(feature = "proptest")]
 use super::deterministic_runner;
 
 /// The most candidates tried while shrinking one input; beyond it the smallest failing
@@ -46,6 +48,7 @@ pub struct Shrink<T> {
 /// ```
 ///
 /// [`Cases::proptest`]: crate::Cases::proptest
+#[cfg(feature = "proptest")]
 pub fn shrink<S: Strategy>(
     strategy: &S,
     seed: u64,

@@ -5,7 +5,9 @@
 //! with, or the fact that it did not return in time. Panics never escape a jail and never
 //! count as a failure of the harness: they are behaviour like any other.
 
+#[cfg(feature = "command")]
 pub mod command;
+#[cfg(feature = "isolate")]
 mod isolate;
 mod panic;
 mod timeout;
@@ -57,7 +59,10 @@ pub trait Jailed: Sync {
 /// True in a child process that runs one case of an isolated jail ([`Jail::isolated`]):
 /// there, every jail entry but the one the child serves returns at once.
 pub(crate) fn in_isolation_child() -> bool {
-    isolate::child_target().is_some()
+    #[cfg(feature = "isolate")]
+    return isolate::child_target().is_some();
+    #[cfg(not(feature = "isolate"))]
+    false
 }
 
 /// What a jailed Rust function did with one input.
@@ -122,6 +127,7 @@ pub struct Jail<I, O> {
     name: String,
     f: JailedFn<I, O>,
     workers: timeout::Pool<I, O>,
+    #[cfg(feature = "isolate")]
     isolation: Option<isolate::Isolation<O>>,
     pub(crate) settings: Settings,
     pub(crate) caller: &'static Location<'static>,
@@ -139,6 +145,7 @@ where
             name: name.into(),
             f: Arc::new(f),
             workers: Default::default(),
+            #[cfg(feature = "isolate")]
             isolation: None,
             settings: Settings::default(),
             caller: Location::caller(),
@@ -193,11 +200,12 @@ where
     /// the jail is [isolated](Jail::isolated), where this fails if the child could not run
     /// the case (it never reached the jail, or a value could not cross to it).
     pub fn try_call(&self, input: &I) -> Result<Outcome<O>, crate::Error> {
-        let Some(isolation) = &self.isolation else {
-            return Ok(self.call_in_process(input));
-        };
-        self.serve_if_child();
-        isolate::run_in_child(isolation, &self.name, input, self.settings.timeout)
+        #[cfg(feature = "isolate")]
+        if let Some(isolation) = &self.isolation {
+            self.serve_if_child();
+            return isolate::run_in_child(isolation, &self.name, input, self.settings.timeout);
+        }
+        Ok(self.call_in_process(input))
     }
 
     fn call_in_process(&self, input: &I) -> Outcome<O> {
@@ -210,6 +218,7 @@ where
     /// In a child process started for this (isolated) jail: serves its one case and exits.
     /// Anywhere else: does nothing.
     pub(crate) fn serve_if_child(&self) {
+        #[cfg(feature = "isolate")]
         if let (Some(isolation), Some(target)) = (&self.isolation, isolate::child_target())
             && isolation.key == target
         {
@@ -218,6 +227,7 @@ where
     }
 
     /// The same function with a suffix on its isolation key (the sides of an oracle).
+    #[cfg(feature = "isolate")]
     pub(crate) fn isolation_side(mut self, side: &str) -> Self {
         self.isolation = self
             .isolation
@@ -226,6 +236,7 @@ where
     }
 }
 
+#[cfg(feature = "isolate")]
 impl<I, O> Jail<I, O>
 where
     I: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
@@ -240,7 +251,8 @@ where
     /// must reach the jail every time it runs, and each case costs a start of the test
     /// binary: isolate the jails that need it. With [`Jail::timeout`], a case past
     /// the limit is killed with its whole process group, so nothing is left running. The
-    /// output type must be deserializable, to come back from the child.
+    /// output type must be deserializable, to come back from the child. Needs the `isolate`
+    /// feature.
     ///
     /// ```no_run
     /// use kaizen::{Cases, Jail};

@@ -118,7 +118,8 @@ where
 
     /// Runs every call of either version in a child process; see [`Jail::isolated`]. The
     /// report then records an abort, a stack overflow or an `exit` of either version as
-    /// behaviour, and a timeout leaves nothing running.
+    /// behaviour, and a timeout leaves nothing running. Needs the `isolate` feature.
+    #[cfg(feature = "isolate")]
     pub fn isolated(mut self) -> Self
     where
         O: DeserializeOwned,

@@ -93,3 +93,27 @@ fn an_unknown_kaizen_update_value_exits_2_naming_the_variable() {
     }
     assert_eq!(project.files("snapshots"), Vec::<String>::new());
 }
+
+#[test]
+fn azure_pipelines_tf_build_is_a_ci_run_that_writes_nothing() {
+    let project = Project::new("greet");
+    project
+        .kaizen(["verify", "greet"])
+        .env("TF_BUILD", "True")
+        .run()
+        .code(3)
+        .stderr_has("this run may not record one");
+    assert_eq!(project.files("snapshots"), Vec::<String>::new());
+}
+
+#[test]
+fn ci_set_to_false_wins_over_a_ci_system_variable() {
+    let project = Project::new("greet");
+    project
+        .kaizen(["verify", "greet"])
+        .env("CI", "false")
+        .env("TF_BUILD", "True")
+        .run()
+        .code(0)
+        .stdout_is("greet: recorded 2 cases to snapshots/greet.snap\n");
+}

@@ -86,7 +86,7 @@ pub use generate::Generated;
 pub(crate) use outcome::signal_text;
 pub use outcome::{CapturedFile, Ending, ProcessOutcome};
 pub use reaper::adopt_orphans;
-pub(crate) use running::stop_running;
+pub use running::stop_running;
 pub use spec::rows;
 
 /// The input type a command jail's snapshots name in their header.

@@ -94,7 +94,7 @@ pub(crate) fn kill_group(group: Pid) {
 /// from now on, the cases that were starting finish registering, then every case's process
 /// group is killed (with the processes that left it, where kaizen can find them) and every
 /// case directory removed. Returns how many cases were running.
-pub(crate) fn stop_running() -> usize {
+pub fn stop_running() -> usize {
     let (groups, dirs) = {
         let mut registry = registry();
         registry.stopping = true;
