@@ -49,9 +49,10 @@ pub(crate) fn accept(project: &Project, names: &[String]) -> Result<ExitCode, Er
             let target = project.snapshot(&name);
             // A recorder of the same jail must not write while the snapshot is replaced.
             let _lock = snapshot::lock::Lock::acquire(&target)?;
-            let bytes = std::fs::read(&pending)
-                .map_err(|e| Error::io(&pending, "read the pending file", e))?;
-            snapshot::parse(&pending, bytes)?.cases()?;
+            // Read as any snapshot is: a regular file, within the size limit, complete.
+            snapshot::load(&pending)?
+                .ok_or_else(|| nothing_pending(project, &name, &pending))?
+                .cases()?;
             std::fs::rename(&pending, &target)
                 .map_err(|e| Error::io(&target, "replace the snapshot", e))?;
             Ok::<_, Error>(target)
@@ -125,10 +126,9 @@ pub(crate) fn list(project: &Project) -> Result<ExitCode, Error> {
                 format!("spec error: {}", e.to_string().lines().next().unwrap_or(""))
             }
         };
-        println!(
-            "{name:<20} {cases:<14} {}",
-            snapshot_state(project, &name).0
-        );
+        let state = snapshot_state(project, &name);
+        code = code.worst(state.code);
+        println!("{name:<20} {cases:<14} {}", state.text);
         listed.push(name);
     }
     // Snapshots and pending files without a spec: jails of `cargo test`, or specs removed.
@@ -149,41 +149,60 @@ pub(crate) fn list(project: &Project) -> Result<ExitCode, Error> {
     others.sort();
     others.dedup();
     for name in others {
-        let (state, input_type) = snapshot_state(project, &name);
+        let state = snapshot_state(project, &name);
+        code = code.worst(state.code);
         // `(cargo test)` for a snapshot recorded by a Rust jail, `(no spec)` for a command
         // jail whose spec is gone (or a file that cannot tell).
-        let kind = match input_type {
+        let kind = match state.input_type {
             Some(t) if t != crate::jail::command::INPUT_TYPE => "(cargo test)",
             _ => "(no spec)",
         };
-        println!("{name:<20} {kind:<14} {state}");
+        println!("{name:<20} {kind:<14} {}", state.text);
     }
     Ok(code)
 }
 
+/// What a jail's snapshot holds, as `kaizen list` shows it.
+struct SnapshotState {
+    /// `recorded 3 cases in snapshots/x.snap`, `not recorded`, `unreadable snapshot: …`.
+    text: String,
+    /// The input type the snapshot was recorded for.
+    input_type: Option<String>,
+    /// The exit code it calls for: an unreadable snapshot is an error to fix.
+    code: ExitCode,
+}
+
 /// What the jail's snapshot holds, and the input type it was recorded for.
-fn snapshot_state(project: &Project, name: &str) -> (String, Option<String>) {
+fn snapshot_state(project: &Project, name: &str) -> SnapshotState {
     let path = project.snapshot(name);
-    let (mut state, input_type) = match snapshot::load(&path) {
-        Ok(Some(loaded)) => (
-            format!(
+    let mut state = match snapshot::load(&path) {
+        Ok(Some(loaded)) => SnapshotState {
+            text: format!(
                 "recorded {} in {}",
                 cases(loaded.info.cases),
                 shown(project, &path)
             ),
-            Some(loaded.info.input_type),
-        ),
-        Ok(None) => ("not recorded".to_string(), None),
-        Err(e) => (
-            format!(
+            input_type: Some(loaded.info.input_type),
+            code: ExitCode::Unchanged,
+        },
+        Ok(None) => SnapshotState {
+            text: "not recorded".to_string(),
+            input_type: None,
+            code: ExitCode::Unchanged,
+        },
+        Err(e) => SnapshotState {
+            text: format!(
                 "unreadable snapshot: {}",
                 e.to_string().lines().next().unwrap_or("")
             ),
-            None,
-        ),
+            input_type: None,
+            code: e.exit_code(),
+        },
     };
     if pending_path(&path).exists() {
-        state.push_str(" · pending results (kaizen accept / reject)");
+        state
+            .text
+            .push_str(" · pending results (kaizen accept / reject)");
     }
-    (state, input_type)
+    state
 }

@@ -170,6 +170,13 @@ pub fn load(path: &Path) -> Result<Option<Loaded>, Error> {
 /// assert!(err.contains("10000 bytes") && err.contains("KAIZEN_MAX_SNAPSHOT_SIZE"), "{err}");
 /// ```
 pub fn load_with_limit(path: &Path, limit: u64) -> Result<Option<Loaded>, Error> {
+    // Look before opening: opening a FIFO for reading waits until something writes to it.
+    match fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, "read the snapshot", e)),
+        Ok(meta) if !meta.is_file() => return Err(not_regular(path)),
+        Ok(_) => {}
+    }
     let file = match fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -179,12 +186,7 @@ pub fn load_with_limit(path: &Path, limit: u64) -> Result<Option<Loaded>, Error>
         .metadata()
         .map_err(|e| Error::io(path, "read the snapshot", e))?;
     if !meta.is_file() {
-        return Err(Error::snapshot(
-            path,
-            None,
-            "this is not a regular file (a directory or a device?)",
-            "remove whatever is at this path so kaizen can record the snapshot there",
-        ));
+        return Err(not_regular(path));
     }
     if meta.len() > limit {
         return Err(too_large(path, meta.len(), limit));
@@ -197,6 +199,15 @@ pub fn load_with_limit(path: &Path, limit: u64) -> Result<Option<Loaded>, Error>
         return Err(too_large(path, bytes.len() as u64, limit));
     }
     parse(path, bytes).map(Some)
+}
+
+fn not_regular(path: &Path) -> Error {
+    Error::snapshot(
+        path,
+        None,
+        "this is not a regular file (a directory, a device or a pipe?)",
+        "remove whatever is at this path so kaizen can record the snapshot there",
+    )
 }
 
 fn too_large(path: &Path, size: u64, limit: u64) -> Error {

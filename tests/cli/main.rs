@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod accept_list;
 mod bounds;
 mod ci;
 mod demo;
