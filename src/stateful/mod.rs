@@ -62,7 +62,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use sequence::{Sequence, sequences};
+pub use sequence::Sequence;
+#[cfg(feature = "proptest")]
+pub use sequence::sequences;
 pub use trace::{Step, StepOutcome, Trace};
 
 use crate::jail::{Jail, catch_silently};

@@ -1,7 +1,9 @@
 //! The input of a stateful case — the constructor's input and a sequence of operations — and
 //! the proptest strategy that generates such inputs.
 
+#[cfg(feature = "proptest")]
 use proptest::collection::{SizeRange, vec};
+#[cfg(feature = "proptest")]
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +55,7 @@ impl<C, Op> Sequence<C, Op> {
 /// assert_eq!(drawn.len(), 50);
 /// assert!(drawn.iter().all(|c| (1..=20).contains(&c.input.ops.len())));
 /// ```
+#[cfg(feature = "proptest")]
 pub fn sequences<C, Op>(
     new: impl Strategy<Value = C> + Send + Sync + 'static,
     op: impl Strategy<Value = Op> + Send + Sync + 'static,
