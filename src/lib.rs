@@ -54,6 +54,7 @@ pub mod report;
 mod settings;
 pub mod snapshot;
 pub mod stateful;
+#[cfg(feature = "command")]
 pub mod strength;
 pub mod verify;
 
