@@ -4,6 +4,7 @@
 //! the project (its `jail/` specs and `snapshots/`), runs the subcommand and maps the result
 //! to a documented [`ExitCode`].
 
+mod behaviours;
 mod init;
 mod interrupt;
 mod pending;
@@ -131,6 +132,14 @@ pub enum Command {
         after_help = "Examples:\n  kaizen strength                      # every .rs file in jail/\n  kaizen strength jail/band.rs --min-score 90\n  kaizen strength --shard 0/4          # one CI machine of four\n  kaizen strength --merge shard-*/     # one score from the shards\n\nNeeds cargo-mutants: cargo install --locked cargo-mutants"
     )]
     Strength(strength::StrengthArgs),
+    /// Show which kinds of behaviour the recorded cases end in (read from the snapshots):
+    /// returned values by shape, panics by message, timeouts, exits — and warn when one stop
+    /// holds most cases.
+    #[command(after_help = "Examples:\n  kaizen behaviours\n  kaizen behaviours invoice_total")]
+    Behaviours {
+        /// Jails (snapshot names); default: every snapshot in snapshots/.
+        jails: Vec<String>,
+    },
 }
 
 /// Parses the process's arguments, runs the command and returns its exit code.
@@ -165,6 +174,7 @@ pub fn run_cli(cli: Cli) -> ExitCode {
         Command::Reject { jails } => pending::reject(&project, jails),
         Command::List => pending::list(&project),
         Command::Strength(args) => strength::strength(&project, args),
+        Command::Behaviours { jails } => behaviours::behaviours(&project, jails),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@
 mod harness;
 
 mod accept_list;
+mod behaviours;
 mod bounds;
 mod ci;
 mod demo;
