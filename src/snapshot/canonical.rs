@@ -31,6 +31,7 @@
 //! ```
 
 mod content;
+mod order;
 
 use serde::{Serialize, Serializer};
 
