@@ -99,6 +99,12 @@ pub enum Error {
         /// What to do about it.
         hint: String,
     },
+    /// The command's output (standard output) could not be written: the reader went away,
+    /// or the disk is full.
+    Output {
+        /// The cause; [`std::io::ErrorKind::BrokenPipe`] when the reader went away.
+        source: std::io::Error,
+    },
     /// kaizen itself went wrong; this is a bug.
     Internal {
         /// What went wrong.
@@ -120,6 +126,10 @@ impl Error {
             | Error::Io { .. } => ExitCode::Usage,
             Error::MissingSnapshot { .. } => ExitCode::MissingSnapshot,
             Error::Internal { .. } => ExitCode::Internal,
+            Error::Output { source } if source.kind() == std::io::ErrorKind::BrokenPipe => {
+                ExitCode::OutputClosed
+            }
+            Error::Output { .. } => ExitCode::OutputFailed,
         }
     }
 
@@ -231,6 +241,7 @@ impl fmt::Display for Error {
                 )
             }
             Error::Spec { message } => f.write_str(message),
+            Error::Output { source } => write!(f, "cannot write to standard output: {source}"),
             Error::Internal { message } => {
                 write!(
                     f,
@@ -244,7 +255,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } => Some(source),
+            Error::Io { source, .. } | Error::Output { source } => Some(source),
             _ => None,
         }
     }

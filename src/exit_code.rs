@@ -9,6 +9,8 @@
 //! | 3    | a snapshot is missing and this run may not record it (CI, or `KAIZEN_UPDATE=no`) |
 //! | 4    | `kaizen strength`: the mutation score is below `--min-score` |
 //! | 70   | internal failure of kaizen itself (a bug: please report it) |
+//! | 74   | the command's output could not be written (disk full, an unwritable file): one line on stderr says why |
+//! | 141  | the command's output was closed early (`kaizen verify \| head`): kaizen stopped quietly, as a program ended by SIGPIPE does |
 //!
 //! A run ended by a signal exits with 128 + the signal's number, as shells expect: 130 for
 //! Ctrl-C (SIGINT), 143 for SIGTERM, 129 for SIGHUP, after stopping its running cases.
@@ -35,6 +37,10 @@ pub enum ExitCode {
     Weak = 4,
     /// kaizen itself failed.
     Internal = 70,
+    /// The command's output could not be written (`EX_IOERR`).
+    OutputFailed = 74,
+    /// The command's output was closed before kaizen finished writing it: 128 + SIGPIPE.
+    OutputClosed = 141,
 }
 
 impl ExitCode {

@@ -42,7 +42,7 @@ pub(crate) fn behaviours(project: &Project, names: &[String]) -> Result<ExitCode
             let _ = writeln!(out, "  warning: {warning}");
         }
     }
-    print!("{out}");
+    super::console::out!("{out}");
     Ok(ExitCode::Unchanged)
 }
 

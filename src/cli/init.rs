@@ -1,5 +1,6 @@
 //! `kaizen init`: scaffolds `jail/`, `snapshots/` and a commented example spec.
 
+use super::console::outln;
 use super::{Project, shown};
 use crate::{Error, ExitCode};
 
@@ -48,12 +49,12 @@ pub(crate) fn init(project: &Project) -> Result<ExitCode, Error> {
     }
     let example = project.jail_dir().join("example.yaml");
     if example.exists() {
-        println!("{} exists; left as it is", shown(project, &example));
+        outln!("{} exists; left as it is", shown(project, &example));
     } else {
         std::fs::write(&example, EXAMPLE)
             .map_err(|e| Error::io(&example, "write the example spec", e))?;
-        println!("created {}", shown(project, &example));
+        outln!("created {}", shown(project, &example));
     }
-    println!("next: edit the spec, then `kaizen record` and commit snapshots/");
+    outln!("next: edit the spec, then `kaizen record` and commit snapshots/");
     Ok(ExitCode::Unchanged)
 }

@@ -3,6 +3,7 @@
 //! leaves no program running and nothing in `TMPDIR`. Snapshot files are written
 //! atomically, so each one is as it was or complete.
 
+use super::console::errln;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
@@ -37,7 +38,7 @@ pub(crate) fn install() {
                 crate::strength::run::stop_running();
                 let stopped = crate::jail::command::stop_running();
                 wait_for_return();
-                eprintln!(
+                errln!(
                     "kaizen: interrupted; {stopped} running case(s) stopped with their process groups; \
                      snapshots are as they were or complete"
                 );

@@ -5,6 +5,7 @@
 //! to a documented [`ExitCode`].
 
 mod behaviours;
+mod console;
 mod init;
 mod interrupt;
 mod pending;
@@ -18,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use console::errln;
+
 use crate::jail::command::CommandJail;
 use crate::{Error, ExitCode};
 
@@ -25,7 +28,7 @@ use crate::{Error, ExitCode};
 #[derive(Debug, Parser)]
 #[command(name = "kaizen", version, about, long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 behaviour unchanged, 1 behaviour changed, 2 usage/spec/snapshot error,\n3 snapshot missing on CI, 4 mutation score below --min-score, 70 internal error;\n130/143/129 interrupted (Ctrl-C, SIGTERM, SIGHUP: running cases are stopped first).\n\nExample:\n  kaizen init && kaizen record && kaizen verify"
+    after_help = "Exit codes: 0 behaviour unchanged, 1 behaviour changed, 2 usage/spec/snapshot error,\n3 snapshot missing on CI, 4 mutation score below --min-score, 70 internal error, 74 output not written,\n141 output closed early; 130/143/129 interrupted (Ctrl-C, SIGTERM, SIGHUP: running cases are stopped first).\n\nExample:\n  kaizen init && kaizen record && kaizen verify"
 )]
 pub struct Cli {
     /// The project folder holding `jail/` and `snapshots/`.
@@ -176,13 +179,14 @@ pub fn run_cli(cli: Cli) -> ExitCode {
         Command::Strength(args) => strength::strength(&project, args),
         Command::Behaviours { jails } => behaviours::behaviours(&project, jails),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             e.exit_code()
         }
-    }
+    };
+    console::finish(code)
 }
 
 /// The project the command works on.

@@ -1,5 +1,6 @@
 //! `kaizen accept`, `kaizen reject` and `kaizen list`: pending results and an overview.
 
+use super::console::{errln, outln};
 use std::path::PathBuf;
 
 use super::{Project, cases, shown};
@@ -37,7 +38,7 @@ fn pending_files(project: &Project, names: &[String]) -> Result<Vec<(String, Pat
 pub(crate) fn accept(project: &Project, names: &[String]) -> Result<ExitCode, Error> {
     let files = pending_files(project, names)?;
     if files.is_empty() {
-        println!("no pending results");
+        outln!("no pending results");
         return Ok(ExitCode::Unchanged);
     }
     let mut code = ExitCode::Unchanged;
@@ -58,9 +59,9 @@ pub(crate) fn accept(project: &Project, names: &[String]) -> Result<ExitCode, Er
             Ok::<_, Error>(target)
         })();
         match result {
-            Ok(target) => println!("{name}: accepted {}", shown(project, &target)),
+            Ok(target) => outln!("{name}: accepted {}", shown(project, &target)),
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 code = code.worst(e.exit_code());
             }
         }
@@ -83,19 +84,19 @@ fn nothing_pending(project: &Project, name: &str, pending: &std::path::Path) -> 
 pub(crate) fn reject(project: &Project, names: &[String]) -> Result<ExitCode, Error> {
     let files = pending_files(project, names)?;
     if files.is_empty() {
-        println!("no pending results");
+        outln!("no pending results");
     }
     let mut code = ExitCode::Unchanged;
     for (name, pending) in files {
         match std::fs::remove_file(&pending) {
-            Ok(()) => println!("{name}: rejected {}", shown(project, &pending)),
+            Ok(()) => outln!("{name}: rejected {}", shown(project, &pending)),
             Err(e) => {
                 let e = if e.kind() == std::io::ErrorKind::NotFound {
                     nothing_pending(project, &name, &pending)
                 } else {
                     Error::io(&pending, "remove the pending file", e)
                 };
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 code = code.worst(e.exit_code());
             }
         }
@@ -128,7 +129,7 @@ pub(crate) fn list(project: &Project) -> Result<ExitCode, Error> {
         };
         let state = snapshot_state(project, &name);
         code = code.worst(state.code);
-        println!("{name:<20} {cases:<14} {}", state.text);
+        outln!("{name:<20} {cases:<14} {}", state.text);
         listed.push(name);
     }
     // Snapshots and pending files without a spec: jails of `cargo test`, or specs removed.
@@ -157,7 +158,7 @@ pub(crate) fn list(project: &Project) -> Result<ExitCode, Error> {
             Some(t) if t != crate::jail::command::INPUT_TYPE => "(cargo test)",
             _ => "(no spec)",
         };
-        println!("{name:<20} {kind:<14} {}", state.text);
+        outln!("{name:<20} {kind:<14} {}", state.text);
     }
     Ok(code)
 }

@@ -1,6 +1,7 @@
 //! `kaizen port`: runs each jail's original program and its port side by side and reports
 //! where they differ (see [`crate::port`]).
 
+use super::console::{errln, out, outln};
 use super::progress::Progress;
 use super::{Format, Project, shown};
 use crate::env::Environment;
@@ -13,6 +14,10 @@ pub(crate) fn port(project: &Project, names: &[String], format: Format) -> Resul
     let env = Environment::from_process()?;
     let mut specs = Vec::new();
     for spec in project.specs(names)? {
+        if super::console::closed() {
+            // Nobody reads what comes next: stop quietly (see `console::finish`).
+            break;
+        }
         let jail = project.load(&spec);
         if names.is_empty() && matches!(&jail, Ok(j) if j.port().is_none()) {
             continue;
@@ -44,9 +49,9 @@ pub(crate) fn port(project: &Project, names: &[String], format: Format) -> Resul
         });
         if format == Format::Human {
             match &result {
-                Ok(v) if v.passed() => println!("{}", report::summary(v)),
-                Ok(v) => print!("{}", report::render(v, project.color)),
-                Err(e) => eprintln!("error: {e}"),
+                Ok(v) if v.passed() => outln!("{}", report::summary(v)),
+                Ok(v) => out!("{}", report::render(v, project.color)),
+                Err(e) => errln!("error: {e}"),
             }
         }
         let name = spec
@@ -67,8 +72,8 @@ pub(crate) fn port(project: &Project, names: &[String], format: Format) -> Resul
     });
     match format {
         Format::Human => {}
-        Format::Json => println!("{}", report::json::render(&project.root, &results)),
-        Format::Junit => print!("{}", report::junit::render(&project.root, &results)),
+        Format::Json => outln!("{}", report::json::render(&project.root, &results)),
+        Format::Junit => out!("{}", report::junit::render(&project.root, &results)),
     }
     Ok(code)
 }

@@ -1,5 +1,6 @@
 //! `kaizen record` and `kaizen verify`: run a jail's cases through the library engine.
 
+use super::console::{errln, out, outln};
 use std::path::Path;
 
 use super::progress::Progress;
@@ -66,6 +67,10 @@ pub(crate) fn record(project: &Project, names: &[String], runs: usize) -> Result
     };
     let mut code = ExitCode::Unchanged;
     for spec in project.specs(names)? {
+        if super::console::closed() {
+            // Nobody reads what comes next: stop quietly (see `console::finish`).
+            break;
+        }
         let name = jail_name(&spec);
         match characterize(project, &spec, env.clone(), runs, None) {
             Ok(v) => {
@@ -73,16 +78,18 @@ pub(crate) fn record(project: &Project, names: &[String], runs: usize) -> Result
                 // What the snapshot holds now: dropped inputs are not re-recorded.
                 let cases = count_cases(v.total - v.dropped + v.new);
                 match &v.written {
-                    Written::Recorded(_) => println!("{name}: recorded {cases} to {path}"),
-                    Written::Rerecorded(_) => println!(
+                    Written::Recorded(_) => outln!("{name}: recorded {cases} to {path}"),
+                    Written::Rerecorded(_) => outln!(
                         "{name}: re-recorded {cases} to {path} ({} changed, {} new, {} dropped)",
-                        v.changed, v.new, v.dropped
+                        v.changed,
+                        v.new,
+                        v.dropped
                     ),
-                    _ => println!("{name}: {cases}, unchanged ({path})"),
+                    _ => outln!("{name}: {cases}, unchanged ({path})"),
                 }
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 code = code.worst(e.exit_code());
             }
         }
@@ -100,6 +107,10 @@ pub(crate) fn verify(
     let env = Environment::from_process()?;
     let mut results = Vec::new();
     for spec in project.specs(names)? {
+        if super::console::closed() {
+            // Nobody reads what comes next: stop quietly (see `console::finish`).
+            break;
+        }
         let name = jail_name(&spec);
         let result = characterize(project, &spec, env.clone(), 1, max_shown);
         if format == Format::Human {
@@ -109,10 +120,10 @@ pub(crate) fn verify(
                     if v.passed()
                         && matches!(v.written, Written::Nothing | Written::Recorded(_)) =>
                 {
-                    println!("{}", report::summary(v))
+                    outln!("{}", report::summary(v))
                 }
-                Ok(v) => print!("{}", report::render(v, project.color)),
-                Err(e) => eprintln!("error: {e}"),
+                Ok(v) => out!("{}", report::render(v, project.color)),
+                Err(e) => errln!("error: {e}"),
             }
         }
         results.push(JailResult {
@@ -129,8 +140,8 @@ pub(crate) fn verify(
     });
     match format {
         Format::Human => {}
-        Format::Json => println!("{}", report::json::render(&project.root, &results)),
-        Format::Junit => print!("{}", report::junit::render(&project.root, &results)),
+        Format::Json => outln!("{}", report::json::render(&project.root, &results)),
+        Format::Junit => out!("{}", report::junit::render(&project.root, &results)),
     }
     Ok(code)
 }

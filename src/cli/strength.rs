@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Project;
+use super::console::{errln, out};
 use crate::strength::outcomes::{self, Outcomes};
 use crate::strength::{render, run, score};
 use crate::{Error, ExitCode, env};
@@ -75,11 +76,11 @@ pub(crate) fn strength(project: &Project, args: &StrengthArgs) -> Result<ExitCod
         });
     }
     match args.format {
-        StrengthFormat::Human => print!("{}", render::human(&strength, project.color)),
-        StrengthFormat::Json => print!("{}", render::json(&strength, args.min_score)),
+        StrengthFormat::Human => out!("{}", render::human(&strength, project.color)),
+        StrengthFormat::Json => out!("{}", render::json(&strength, args.min_score)),
     }
     if render::below(&strength, args.min_score) {
-        eprintln!(
+        errln!(
             "kaizen: mutation score {} is below --min-score {}",
             render::percent(strength.total.score()),
             render::percent(args.min_score)

@@ -136,6 +136,7 @@ impl Project {
         Run {
             command,
             watchdog: WATCHDOG,
+            stdout: None,
         }
     }
 }
@@ -169,6 +170,8 @@ pub fn strip(command: &mut Command) {
 pub struct Run {
     command: Command,
     watchdog: Duration,
+    /// Where kaizen's standard output goes instead of a pipe the test reads.
+    stdout: Option<Stdio>,
 }
 
 impl Run {
@@ -182,6 +185,13 @@ impl Run {
     /// usual watchdog before it counts as hung.
     pub fn watchdog(mut self, limit: Duration) -> Run {
         self.watchdog = limit;
+        self
+    }
+
+    /// Sends kaizen's standard output there (a file, a pipe) instead of to the test;
+    /// `Output::stdout` is then empty.
+    pub fn stdout_to(mut self, stdout: impl Into<Stdio>) -> Run {
+        self.stdout = Some(stdout.into());
         self
     }
 
@@ -203,7 +213,7 @@ impl Run {
         let mut child = self
             .command
             .stdin(Stdio::null())
-            .stdout(Stdio::piped())
+            .stdout(self.stdout.take().unwrap_or_else(Stdio::piped))
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {KAIZEN}: {e}"));
@@ -214,7 +224,10 @@ impl Run {
                 bytes
             })
         };
-        let stdout = reader(Box::new(child.stdout.take().unwrap()));
+        let stdout = match child.stdout.take() {
+            Some(pipe) => reader(Box::new(pipe)),
+            None => std::thread::spawn(Vec::new),
+        };
         let stderr = reader(Box::new(child.stderr.take().unwrap()));
         let status = loop {
             if let Some(status) = child.try_wait().unwrap() {

@@ -21,4 +21,5 @@ mod strength;
 mod terminal;
 mod usage;
 mod verify_only;
+mod writing;
 mod xml;

@@ -45,7 +45,7 @@ fn help_documents_the_exit_codes() {
         .kaizen(["--help"])
         .run()
         .code(0)
-        .stdout_has("Exit codes: 0 behaviour unchanged, 1 behaviour changed, 2 usage/spec/snapshot error,\n3 snapshot missing on CI, 4 mutation score below --min-score, 70 internal error;\n130/143/129 interrupted (Ctrl-C, SIGTERM, SIGHUP: running cases are stopped first).");
+        .stdout_has("Exit codes: 0 behaviour unchanged, 1 behaviour changed, 2 usage/spec/snapshot error,\n3 snapshot missing on CI, 4 mutation score below --min-score, 70 internal error, 74 output not written,\n141 output closed early; 130/143/129 interrupted (Ctrl-C, SIGTERM, SIGHUP: running cases are stopped first).");
 }
 
 #[test]
