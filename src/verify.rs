@@ -45,6 +45,8 @@ pub struct Context<'a> {
     pub sources: Vec<String>,
     /// The seed of generated inputs, if any.
     pub seed: Option<u64>,
+    /// The file a command jail's bare program name ran, for the header.
+    pub program: Option<String>,
     /// Threads that run cases.
     pub jobs: usize,
     /// How many changed cases to keep in full for the report.
@@ -81,6 +83,7 @@ impl Context<'static> {
             line: None,
             sources: Vec::new(),
             seed: None,
+            program: None,
             jobs: settings.jobs.max(1),
             max_shown: settings.max_shown,
             record_command: format!("{}=always cargo test", crate::env::UPDATE),
@@ -103,6 +106,13 @@ impl<'a> Context<'a> {
     pub fn sources(mut self, sources: Vec<String>, seed: Option<u64>) -> Self {
         self.sources = sources;
         self.seed = seed;
+        self
+    }
+
+    /// The file a command jail's bare program name runs (`python3 → /usr/bin/python3`),
+    /// for the header.
+    pub fn program(mut self, program: Option<String>) -> Self {
+        self.program = program;
         self
     }
 

@@ -41,7 +41,7 @@ fn spawn_loop(program: &Path, args: &[String], n: usize, jobs: usize) -> Duratio
 }
 
 /// Runs `kaizen --root ROOT -jJOBS SUBCOMMAND JAIL…`, asserting exit code 0; returns the time.
-fn kaizen(root: &Path, jobs: usize, subcommand: &[&str]) -> Duration {
+pub fn kaizen(root: &Path, jobs: usize, subcommand: &[&str]) -> Duration {
     let (t, out) = measure::time(|| {
         Command::new(KAIZEN)
             .arg("--root")

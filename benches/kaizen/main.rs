@@ -3,8 +3,10 @@
 //! Every figure is a median of interleaved repetitions and is shown with its ratio to a
 //! baseline measured in the same run; peak memory is measured in a child process (this
 //! binary re-run with `--child`). The output is Markdown, ready for BENCHMARKS.md.
-//! `-- --cli` runs only the CLI section, `-- --red` only the red-run section.
+//! `-- --cli` runs only the CLI section, `-- --red` only the red-run section,
+//! `-- --bare` only the section on bare program names and the README demo.
 
+mod bare_name;
 mod cli;
 mod diff;
 mod insta_cmp;
@@ -84,6 +86,11 @@ fn main() {
     let only_jails = args.iter().any(|a| a == "--jails");
     let only_cli = args.iter().any(|a| a == "--cli");
     let only_red = args.iter().any(|a| a == "--red");
+    if args.iter().any(|a| a == "--bare") {
+        bare_names(&plan, &mut targets);
+        print_targets(&targets);
+        return;
+    }
     if !only_cli && !only_red {
         in_process(&plan, &mut targets);
         if !only_jails {
@@ -96,11 +103,16 @@ fn main() {
     }
     if !only_jails && !only_red {
         command_jail(&plan, &mut targets);
+        bare_names(&plan, &mut targets);
     }
+    print_targets(&targets);
+}
+
+fn print_targets(targets: &Targets) {
     println!("\n## Targets\n");
     println!("| target | measured | holds |");
     println!("|---|---|---|");
-    for (target, measured, holds) in &targets {
+    for (target, measured, holds) in targets {
         println!(
             "| {target} | {measured} | {} |",
             if *holds { "yes" } else { "NO" }
@@ -441,6 +453,68 @@ fn command_jail(plan: &Plan, targets: &mut Targets) {
             format!("CLI verify -j2 ≥ 1.7× faster than -j1, {}", j1.program),
             format!("{speedup:.2}× (bare loop: {:.2}×)", ratio(j1.bare, j2.bare)),
             speedup >= 1.7,
+        ));
+    }
+}
+
+fn bare_names(plan: &Plan, targets: &mut Targets) {
+    println!("\n## CLI: bare program names and the README demo\n");
+    measure::settle();
+    let reps = if plan.quick { 1 } else { 5 };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let printf = bare_name::printf(
+        reps,
+        &dir.path().join("printf"),
+        if plan.quick { 200 } else { 400 },
+    );
+    let demo_dir = tempfile::tempdir().expect("temp dir");
+    let demo = bare_name::demo(reps, demo_dir.path());
+    println!(
+        "A spec naming its program bare, as users write it: `command: [printf, \"%s\\n\"]`, one \
+         argument per case, against `xargs -P J -n 1 printf '%s\\n'` running the same processes \
+         (xargs also looks the name up on PATH). Then the README demo's own spec \
+         (`jail/report.yaml`, `command: [python3, \"{{jail}}/report.py\"]`, its cases with their \
+         arguments, stdin and files) against a plain loop on J threads running the same cases \
+         (the same `python3` file, a fresh directory per case, stdout and stderr read to the end). \
+         kaizen's times include its start-up, spec loading and snapshot handling. Medians of \
+         interleaved runs.\n"
+    );
+    if demo.is_none() {
+        println!("README demo rows skipped: python3 is not on PATH.\n");
+    }
+    println!(
+        "| program | baseline | cases | baseline -j1 | kaizen verify -j1 | ×baseline | baseline -j2 | kaizen verify -j2 | ×baseline | verify -j1 / -j2 speed-up | baseline speed-up |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for pair in std::iter::once(&printf).chain(demo.as_ref()) {
+        let j1 = ratio(pair.verify[0], pair.bare[0]);
+        let speedup = ratio(pair.verify[0], pair.verify[1]);
+        println!(
+            "| {} | {} | {} | {} | {} | {:.2} | {} | {} | {:.2} | {:.2}× | {:.2}× |",
+            pair.program,
+            pair.baseline,
+            pair.cases,
+            show(pair.bare[0]),
+            show(pair.verify[0]),
+            j1,
+            show(pair.bare[1]),
+            show(pair.verify[1]),
+            ratio(pair.verify[1], pair.bare[1]),
+            speedup,
+            ratio(pair.bare[0], pair.bare[1]),
+        );
+        targets.push((
+            format!("CLI verify -j1 ≤ 1.1× {}, {}", pair.baseline, pair.program),
+            format!("{j1:.2}×"),
+            j1 <= 1.1,
+        ));
+        targets.push((
+            format!("CLI verify -j2 ≥ 1.75× faster than -j1, {}", pair.program),
+            format!(
+                "{speedup:.2}× (baseline: {:.2}×)",
+                ratio(pair.bare[0], pair.bare[1])
+            ),
+            speedup >= 1.75,
         ));
     }
 }

@@ -31,6 +31,7 @@ fn characterize(
     let ctx = Context::new(&settings, &name, env)
         .source(source, None)
         .sources(sources, jail.seed())
+        .program(jail.program_file())
         .record_command(format!("kaizen record {name}"))
         .runs(runs)
         .max_snapshot_size(max_snapshot_size)

@@ -87,6 +87,10 @@ pub struct Info {
     /// The seed of the generated inputs, if any.
     #[serde(default)]
     pub seed: Option<u64>,
+    /// For a command jail naming its program bare: the file that ran
+    /// (`python3 → /usr/bin/python3`). Older snapshots have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
 }
 
 /// A snapshot file read from disk.
@@ -532,6 +536,7 @@ mod tests {
                 cases: 2,
                 sources: vec!["list (2)".into()],
                 seed: None,
+                program: None,
             }),
         };
         render(

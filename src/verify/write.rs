@@ -251,6 +251,7 @@ fn make_header<J: Jailed>(jail: &J, ctx: &Context<'_>, cases: usize, pending: bo
             cases,
             sources: ctx.sources.clone(),
             seed: ctx.seed,
+            program: ctx.program.clone(),
         }),
     }
 }

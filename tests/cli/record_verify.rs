@@ -291,3 +291,41 @@ fn a_clean_local_verify_removes_a_stale_pending_file_but_a_ci_run_does_not() {
     project.kaizen(["verify", "greet"]).run().code(0);
     assert_eq!(project.files("snapshots"), ["count.snap", "greet.snap"]);
 }
+
+/// The file the PATH gives for `name`, as a test computes it independently of kaizen.
+fn on_path(name: &str) -> String {
+    let paths = std::env::var_os("PATH").expect("PATH is set");
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(name))
+        .find(|file| file.is_file())
+        .expect("the program is on PATH")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn the_header_names_the_file_a_bare_program_name_ran_and_not_a_path_given_as_is() {
+    let project = Project::empty();
+    project.write(
+        "jail/bare.yaml",
+        "command: [printf, \"%s\\n\"]\ncases:\n  - args: [one]\n",
+    );
+    let printf = on_path("printf");
+    project.write(
+        "jail/by_path.yaml",
+        format!("command: [{printf:?}, \"%s\\n\"]\ncases:\n  - args: [one]\n"),
+    );
+    project.kaizen(["record"]).run().code(0);
+    let bare = project.read("snapshots/bare.snap");
+    let header = bare.split("\n---\n").next().unwrap_or_default();
+    assert!(
+        header
+            .lines()
+            .any(|line| line == format!("  program: printf → {printf}")),
+        "{bare}"
+    );
+    let by_path = project.read("snapshots/by_path.snap");
+    assert!(!by_path.contains("program:"), "{by_path}");
+    // The field is informational: a snapshot with it verifies, and so does one without.
+    project.kaizen(["verify"]).run().code(0);
+}

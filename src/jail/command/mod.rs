@@ -166,6 +166,14 @@ impl CommandJail {
         lines
     }
 
+    /// The file a bare program name runs (`python3 → /usr/bin/python3`, the home folder
+    /// shown as `~`), found on the PATH the cases get; `None` when the spec names its
+    /// program by path or sets its own `PATH`. Written in the snapshot header and shown by
+    /// `kaizen record`, so a run on another machine can tell which file it ran.
+    pub fn program_file(&self) -> Option<String> {
+        run::program_file(&self.settings)
+    }
+
     /// The seed of the generated cases, if any.
     pub fn seed(&self) -> Option<u64> {
         self.generated().map(|g| g.seed)

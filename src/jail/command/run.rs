@@ -203,6 +203,31 @@ fn spawned_by_file(program: &str, own_path: bool) -> Command {
     }
 }
 
+/// The file a bare program name runs, as `NAME → FILE` with the home folder shown as `~`;
+/// `None` for a program given by path, one whose name holds a placeholder, one that is not
+/// found, or a spec that sets its own `PATH` (the child then searches it).
+pub(crate) fn program_file(settings: &Settings) -> Option<String> {
+    if settings.env.contains_key("PATH") {
+        return None;
+    }
+    let name = match &settings.program {
+        Program::Argv(argv) => argv.first()?.as_str(),
+        Program::Shell(_) => "sh",
+    };
+    if name.contains('{') {
+        return None;
+    }
+    let file = resolve(name)?;
+    let mut shown = file.to_string_lossy().into_owned();
+    if let Some(home) = std::env::var_os("HOME").filter(|h| h.len() > 1) {
+        let home = home.to_string_lossy().trim_end_matches('/').to_string();
+        if let Some(rest) = shown.strip_prefix(&format!("{home}/")) {
+            shown = format!("~/{rest}");
+        }
+    }
+    Some(format!("{name} → {shown}"))
+}
+
 fn build_command(settings: &Settings, case: &CommandCase, dir: &Path) -> Result<Command, String> {
     let args = case.args.iter().map(|arg| fill(arg, settings, dir));
     // The program's own PATH, unless the spec sets another: then the child searches it.
