@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use serde_yaml::Value;
 
+use crate::snapshot::BehaviourNote;
 use crate::snapshot::format::display_input;
 
 /// A stop (panic, timeout, exit, crash) holding at least this share of the cases is said to
@@ -45,7 +46,7 @@ pub struct Distribution {
 }
 
 /// Collects behaviours into classes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Tally {
     cases: usize,
     index: HashMap<String, usize>,
@@ -76,6 +77,30 @@ impl Tally {
         if class.examples.len() < 2 {
             class.examples.push(compact_input(input));
         }
+    }
+
+    /// Adds the classes of another part of the same jail's cases (a shard).
+    pub fn absorb(&mut self, part: Distribution) {
+        self.cases += part.cases;
+        for class in part.classes {
+            match self.index.get(&class.key) {
+                Some(&at) => {
+                    let mine = &mut self.classes[at];
+                    mine.count += class.count;
+                    let room = 2usize.saturating_sub(mine.examples.len());
+                    mine.examples.extend(class.examples.into_iter().take(room));
+                }
+                None => {
+                    self.index.insert(class.key.clone(), self.classes.len());
+                    self.classes.push(class);
+                }
+            }
+        }
+    }
+
+    /// The distribution so far, leaving the tally as it is.
+    pub fn current(&self) -> Distribution {
+        self.clone().finish()
     }
 
     /// The distribution so far.
@@ -126,6 +151,17 @@ impl Distribution {
             largest.count,
             self.cases
         )
+    }
+
+    /// What a snapshot header says when a stop dominates (`None` otherwise).
+    pub fn note(&self) -> Option<BehaviourNote> {
+        let class = self.dominant()?;
+        Some(BehaviourNote {
+            classes: self.classes.len(),
+            largest: class.key.clone(),
+            largest_cases: class.count,
+            examples: class.examples.clone(),
+        })
     }
 
     /// The warning when a stop dominates, with two example inputs.
@@ -179,6 +215,9 @@ fn one_line(text: &str) -> String {
 
 /// The class of one behaviour text, and whether it is a stop.
 pub fn classify(behaviour: &str) -> (String, bool) {
+    if let Some(fast) = classify_line(behaviour) {
+        return fast;
+    }
     let Ok(Value::Mapping(map)) = serde_yaml::from_str::<Value>(behaviour) else {
         return (format!("unreadable: {}", one_line(behaviour)), false);
     };
@@ -207,6 +246,43 @@ pub fn classify(behaviour: &str) -> (String, bool) {
     }
     let keys: Vec<String> = map.keys().map(scalar).collect();
     (keys.join(", "), false)
+}
+
+/// The class of the common one-line behaviours (`  returned: 27`, `  panicked: plain text`)
+/// without a YAML parser, so a verify run can afford it on every case; `None` for anything
+/// else (quoted text, structured values), which takes the parser.
+fn classify_line(behaviour: &str) -> Option<(String, bool)> {
+    let line = behaviour.strip_suffix('\n').unwrap_or(behaviour);
+    let (key, value) = line.strip_prefix("  ")?.split_once(": ")?;
+    if value.is_empty() || value.contains('\n') {
+        return None;
+    }
+    let numeric = |v: &str| {
+        v.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+' || b == b'.')
+            && v.bytes().any(|b| b.is_ascii_digit())
+    };
+    match key {
+        "returned" if numeric(value) => {
+            let x: f64 = value.parse().ok()?;
+            let sign = if x > 0.0 {
+                "+n"
+            } else if x < 0.0 {
+                "-n"
+            } else {
+                "0"
+            };
+            Some((format!("returned {sign}"), false))
+        }
+        "panicked" => {
+            let plain = !value.starts_with(['\'', '"', '&', '*', '!', '|', '>', '[', '{'])
+                && !value.contains(" #")
+                && !value.contains(": ")
+                && !value.ends_with(':');
+            plain.then(|| (format!("panicked: {}", digits_as_hash(value)), true))
+        }
+        _ => None,
+    }
 }
 
 fn scalar(value: &Value) -> String {
@@ -361,6 +437,71 @@ mod tests {
         let d = Distribution::of(cases.iter().map(|(i, b)| (i.as_str(), b.as_str())));
         assert_eq!(d.classes.len(), 2, "{d:?}");
         assert_eq!(d.warning(), None);
+    }
+
+    #[test]
+    fn the_one_line_classes_are_the_ones_the_yaml_parser_gives() {
+        for behaviour in [
+            "  returned: 27\n",
+            "  returned: -3\n",
+            "  returned: 0\n",
+            "  returned: 0.5\n",
+            "  returned: -0.0\n",
+            "  panicked: attempt to subtract with overflow\n",
+            "  panicked: the len is 6 but the index is 7\n",
+        ] {
+            let fast = classify_line(behaviour).expect(behaviour);
+            let Ok(Value::Mapping(map)) = serde_yaml::from_str::<Value>(behaviour) else {
+                panic!("{behaviour}")
+            };
+            let (key, value) = map.iter().next().unwrap();
+            let slow = match scalar(key).as_str() {
+                "returned" => format!("returned {}", shape(value, 0)),
+                _ => format!("panicked: {}", digits_as_hash(&scalar(value))),
+            };
+            assert_eq!(fast.0, slow, "{behaviour}");
+        }
+        assert_eq!(classify_line("  panicked: 'quoted: text'\n"), None);
+        assert_eq!(classify_line("  returned: '12'\n"), None);
+        assert_eq!(classify_line("  returned:\n    Ok: 1\n"), None);
+    }
+
+    #[test]
+    fn two_parts_of_one_jail_add_up_to_the_whole() {
+        let case = |n: i32| (format!("- input: {n}\n"), format!("  returned: {n}\n"));
+        let cases: Vec<_> = (-5..20).map(case).collect();
+        let all = Distribution::of(cases.iter().map(|(i, b)| (i.as_str(), b.as_str())));
+        let mut first = Tally::new();
+        for (i, b) in &cases[..10] {
+            first.observe(i, b);
+        }
+        let mut second = Tally::new();
+        for (i, b) in &cases[10..] {
+            second.observe(i, b);
+        }
+        first.absorb(second.finish());
+        assert_eq!(first.finish(), all);
+    }
+
+    #[test]
+    fn a_header_note_is_made_only_when_a_stop_dominates() {
+        let panics: Vec<(String, String)> = (0..12)
+            .map(|n| {
+                (
+                    format!("- input: {n}\n"),
+                    "  panicked: bad die\n".to_string(),
+                )
+            })
+            .collect();
+        let d = Distribution::of(panics.iter().map(|(i, b)| (i.as_str(), b.as_str())));
+        let note = d.note().expect("dominated");
+        assert_eq!(
+            (note.classes, note.largest.as_str(), note.largest_cases),
+            (1, "panicked: bad die", 12)
+        );
+        assert_eq!(note.examples, vec!["0".to_string(), "1".to_string()]);
+        let fine = Distribution::of([("- input: 1\n", "  returned: 1\n")]);
+        assert_eq!(fine.note(), None);
     }
 
     #[test]

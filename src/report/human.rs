@@ -79,6 +79,9 @@ pub fn render(v: &Verdict, color: bool) -> String {
     let title_style = if v.passed() { p.good } else { p.bad };
     out.push_str(&paint(title_style, &summary(v)));
     out.push('\n');
+    if let Some(warning) = v.behaviours.warning() {
+        let _ = writeln!(out, "  {}", paint(p.bad, &format!("warning: {warning}")));
+    }
     for d in &v.differences {
         out.push('\n');
         render_difference(&mut out, v, d, &p);

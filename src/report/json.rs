@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::{JailResult, relative, status};
 use crate::diff::{bounded, first_lines};
+use crate::distribution::Distribution;
 use crate::verify::{Difference, Written};
 
 /// The most lines of an input or behaviour text a JSON difference holds.
@@ -30,7 +31,34 @@ struct JsonJail<'a> {
     new: usize,
     dropped: usize,
     written: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    behaviours: Option<JsonBehaviours>,
     differences: Vec<JsonDifference<'a>>,
+}
+
+/// The behaviour classes of a jail's cases: how many, the largest, and the warning when one
+/// stop dominates.
+#[derive(Serialize)]
+struct JsonBehaviours {
+    classes: usize,
+    largest: String,
+    largest_cases: usize,
+    largest_examples: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<String>,
+}
+
+impl JsonBehaviours {
+    fn new(d: &Distribution) -> Option<JsonBehaviours> {
+        let largest = d.largest()?;
+        Some(JsonBehaviours {
+            classes: d.classes.len(),
+            largest: largest.key.clone(),
+            largest_cases: largest.count,
+            largest_examples: largest.examples.clone(),
+            warning: d.warning(),
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -103,6 +131,7 @@ pub fn render(root: &Path, results: &[JailResult]) -> String {
                 new: 0,
                 dropped: 0,
                 written: None,
+                behaviours: None,
                 differences: Vec::new(),
             };
             match &r.result {
@@ -117,6 +146,7 @@ pub fn render(root: &Path, results: &[JailResult]) -> String {
                             Some(relative(root, p))
                         }
                     };
+                    j.behaviours = JsonBehaviours::new(&v.behaviours);
                     j.differences = v.differences.iter().map(JsonDifference::new).collect();
                 }
                 Err(e) => {

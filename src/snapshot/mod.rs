@@ -91,6 +91,23 @@ pub struct Info {
     /// (`python3 → /usr/bin/python3`). Older snapshots have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<String>,
+    /// Written only when one stop (a panic, a timeout, an exit) holds most of the cases: the
+    /// inputs mostly stop at one guard. A file without it (older files too) has no such note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behaviours: Option<BehaviourNote>,
+}
+
+/// The header's note on a lopsided characterization (see `distribution`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BehaviourNote {
+    /// How many behaviour classes the cases end in.
+    pub classes: usize,
+    /// The class holding most cases: `panicked: index out of bounds: …`.
+    pub largest: String,
+    /// How many cases it holds.
+    pub largest_cases: usize,
+    /// Two inputs that end in it, one line each.
+    pub examples: Vec<String>,
 }
 
 /// A snapshot file read from disk.
@@ -537,6 +554,7 @@ mod tests {
                 sources: vec!["list (2)".into()],
                 seed: None,
                 program: None,
+                behaviours: None,
             }),
         };
         render(

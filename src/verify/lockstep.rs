@@ -195,6 +195,7 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
             self.text.clear();
             let behaviour = record::observe_into(self.jail, &source.input, &mut self.text)?;
             (self.ctx.tick)();
+            self.tally.behaviour(case.input, &self.text);
             if self.text == case.behaviour {
                 self.tally.same();
             } else {
@@ -209,6 +210,7 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
                 self.batch = record::run_all(self.jail, &inputs, self.ctx.jobs, self.ctx.tick)?;
             }
             let now = std::mem::take(&mut self.batch[n % BATCH]);
+            self.tally.behaviour(case.input, &now.text);
             if now.text == case.behaviour {
                 self.tally.same();
             } else {

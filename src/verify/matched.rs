@@ -73,6 +73,7 @@ pub(crate) fn compare<J: Jailed>(
         if matches!(replay, Replay::Decoded(_)) {
             tally.recorded_only();
         }
+        tally.behaviour(case.input, &now.text);
         if case.behaviour == now.text {
             tally.same();
             continue;
@@ -94,6 +95,7 @@ pub(crate) fn compare<J: Jailed>(
         });
     }
     for (&i, now) in new_inputs.iter().zip(new_now) {
+        tally.behaviour(&prepared[i].text, &now.text);
         tally.new_input(|| NewCase {
             origin: prepared[i].origin.clone(),
             input: format::display_input(&prepared[i].text),

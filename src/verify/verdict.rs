@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use crate::ExitCode;
 use crate::cases::Origin;
+use crate::distribution::{self, Distribution};
 use crate::env::{Environment, UpdateMode};
 
 /// One case whose behaviour differs from the recording.
@@ -146,6 +147,9 @@ pub struct Verdict {
     pub record_command: String,
     /// What the cases were compared against: a snapshot or the live original.
     pub baseline: Baseline,
+    /// The behaviour classes of the cases as they behave now (empty when the run did not
+    /// observe them, as in the live oracles).
+    pub behaviours: Distribution,
 }
 
 impl Verdict {
@@ -175,6 +179,7 @@ impl Verdict {
             ci: env.ci,
             record_command: record_command.to_string(),
             baseline,
+            behaviours: Distribution::default(),
         }
     }
 
@@ -237,6 +242,7 @@ impl Verdict {
 pub struct Tally {
     verdict: Verdict,
     max_shown: usize,
+    behaviours: distribution::Tally,
 }
 
 impl Tally {
@@ -253,6 +259,7 @@ impl Tally {
         Tally {
             verdict: Verdict::new(jail, snapshot, 0, env, record_command, baseline),
             max_shown,
+            behaviours: distribution::Tally::new(),
         }
     }
 
@@ -277,6 +284,17 @@ impl Tally {
         }
         self.verdict.differences.push(show());
         self.verdict.differences.last_mut()
+    }
+
+    /// The behaviour now of a case (its input and behaviour texts), for the distribution of
+    /// behaviour classes.
+    pub fn behaviour(&mut self, input: &str, behaviour: &str) {
+        self.behaviours.observe(input, behaviour);
+    }
+
+    /// The behaviour classes observed so far.
+    pub fn behaviours(&self) -> Distribution {
+        self.behaviours.current()
     }
 
     /// Would the next changed case be kept in full? (Lets a caller skip work for the rest.)
@@ -327,17 +345,22 @@ impl Tally {
         v.differences.truncate(self.max_shown);
         v.new_cases.extend(part.new_cases);
         v.new_cases.truncate(self.max_shown);
+        self.behaviours.absorb(part.behaviours);
     }
 
     /// The verdict so far (nothing written).
     pub fn finish(self) -> Verdict {
-        self.verdict
+        Verdict {
+            behaviours: self.behaviours.finish(),
+            ..self.verdict
+        }
     }
 
     /// The verdict, with what the run wrote.
     pub(crate) fn finish_with(self, written: Written) -> Verdict {
         Verdict {
             written,
+            behaviours: self.behaviours.finish(),
             ..self.verdict
         }
     }

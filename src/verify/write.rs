@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::Error;
+use crate::distribution::{self, Distribution};
 use crate::jail::Jailed;
 use crate::record;
 use crate::snapshot::size::{self, Biggest};
@@ -57,17 +58,19 @@ pub(crate) fn carry_out<J: Jailed>(
     if !still_current(&comparison, ctx) {
         return Err(changed_file(ctx));
     }
+    // The classes of a streamed recording are the run's: it observed every case it writes.
+    let classes = comparison.tally.behaviours();
     let written = match plan {
         Plan::Record => {
-            write_file(jail, ctx, &comparison.body, &ctx.snapshot, false)?;
+            write_file(jail, ctx, &comparison.body, &ctx.snapshot, false, &classes)?;
             Written::Recorded(ctx.snapshot.clone())
         }
         Plan::Pending => {
-            write_file(jail, ctx, &comparison.body, &pending, true)?;
+            write_file(jail, ctx, &comparison.body, &pending, true, &classes)?;
             Written::Pending(pending)
         }
         Plan::Rerecord => {
-            write_file(jail, ctx, &comparison.body, &ctx.snapshot, false)?;
+            write_file(jail, ctx, &comparison.body, &ctx.snapshot, false, &classes)?;
             remove_stale(&pending);
             Written::Rerecorded(ctx.snapshot.clone())
         }
@@ -87,6 +90,7 @@ fn write_file<J: Jailed>(
     body: &Body<J::Input>,
     path: &Path,
     pending: bool,
+    recorded: &Distribution,
 ) -> Result<(), Error> {
     match body {
         Body::Built {
@@ -94,7 +98,13 @@ fn write_file<J: Jailed>(
             behaviours,
         } => {
             record::check_round_trip(jail.name(), prepared)?;
-            let header = make_header(jail, ctx, prepared.len(), pending);
+            let classes = Distribution::of(
+                prepared
+                    .iter()
+                    .zip(behaviours)
+                    .map(|(p, b)| (p.text.as_str(), b.as_str())),
+            );
+            let header = make_header(jail, ctx, prepared.len(), pending, &classes);
             write_built(jail.name(), ctx, path, &header, prepared, behaviours)
         }
         Body::Recording {
@@ -102,7 +112,7 @@ fn write_file<J: Jailed>(
             digest,
             cases,
         } => {
-            let header = make_header(jail, ctx, cases.len(), pending);
+            let header = make_header(jail, ctx, cases.len(), pending, recorded);
             snapshot::write_atomic_with(path, |out| {
                 let header = snapshot::render_header(&header);
                 out.write_all(header.as_bytes())
@@ -229,15 +239,24 @@ pub(crate) fn render<J: Jailed>(
     let size: usize = prepared.iter().map(|p| p.text.len()).sum::<usize>()
         + behaviours.iter().map(String::len).sum::<usize>();
     let mut text = String::with_capacity(size);
+    let mut classes = distribution::Tally::new();
     for (p, behaviour) in prepared.iter().zip(behaviours) {
         text.push_str(&p.text);
         text.push_str(behaviour);
+        classes.observe(&p.text, behaviour);
     }
-    snapshot::render(&make_header(jail, ctx, prepared.len(), pending), &text)
+    let header = make_header(jail, ctx, prepared.len(), pending, &classes.finish());
+    snapshot::render(&header, &text)
 }
 
 /// The header of a file this run writes.
-fn make_header<J: Jailed>(jail: &J, ctx: &Context<'_>, cases: usize, pending: bool) -> Header {
+fn make_header<J: Jailed>(
+    jail: &J,
+    ctx: &Context<'_>,
+    cases: usize,
+    pending: bool,
+    classes: &Distribution,
+) -> Header {
     let name = jail.name();
     Header {
         source: ctx.source.clone(),
@@ -252,6 +271,7 @@ fn make_header<J: Jailed>(jail: &J, ctx: &Context<'_>, cases: usize, pending: bo
             sources: ctx.sources.clone(),
             seed: ctx.seed,
             program: ctx.program.clone(),
+            behaviours: classes.note(),
         }),
     }
 }
