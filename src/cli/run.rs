@@ -76,15 +76,17 @@ pub(crate) fn record(project: &Project, names: &[String], runs: usize) -> Result
         match characterize(project, &spec, env.clone(), runs, None) {
             Ok(v) => {
                 let path = shown(project, &v.snapshot);
-                // What the snapshot holds now: dropped inputs are not re-recorded.
-                let cases = count_cases(v.total - v.dropped + v.new);
+                // What the snapshot holds now: dropped inputs are not re-recorded, and an
+                // input recorded twice is kept once.
+                let dropped = v.dropped + v.duplicates;
+                let cases = count_cases(v.total - dropped + v.new);
                 match &v.written {
                     Written::Recorded(_) => outln!("{name}: recorded {cases} to {path}"),
                     Written::Rerecorded(_) => outln!(
                         "{name}: re-recorded {cases} to {path} ({} changed, {} new, {} dropped)",
                         v.changed,
                         v.new,
-                        v.dropped
+                        dropped
                     ),
                     _ => outln!("{name}: {cases}, unchanged ({path})"),
                 }

@@ -68,6 +68,13 @@ pub fn summary(v: &Verdict) -> String {
             thousands(v.dropped)
         );
     }
+    if v.duplicates > 0 {
+        let _ = write!(
+            s,
+            ", {} recorded twice (kept once at the next recording)",
+            thousands(v.duplicates)
+        );
+    }
     s
 }
 

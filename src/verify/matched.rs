@@ -69,9 +69,14 @@ pub(crate) fn compare<J: Jailed>(
     let mut tally = ctx.tally(name);
     tally.had_snapshot(loaded.is_some());
     let (recorded_now, new_now) = observed.split_at(recorded.len());
+    let mut replayed = vec![false; prepared.len()];
     for (n, ((case, replay), now)) in recorded.iter().zip(&replays).zip(recorded_now).enumerate() {
-        if matches!(replay, Replay::Decoded(_)) {
-            tally.recorded_only();
+        match replay {
+            Replay::Decoded(_) => tally.recorded_only(),
+            Replay::Source(i) if std::mem::replace(&mut replayed[*i], true) => {
+                tally.recorded_again()
+            }
+            Replay::Source(_) => {}
         }
         tally.behaviour(case.input, &now.text);
         if case.behaviour == now.text {

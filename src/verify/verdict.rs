@@ -131,6 +131,9 @@ pub struct Verdict {
     pub new: usize,
     /// Recorded inputs that no source produces any more (still verified).
     pub dropped: usize,
+    /// Recorded cases whose input an earlier recorded case holds too (a hand-edited or
+    /// merged file): replayed and counted, and kept once at the next recording.
+    pub duplicates: usize,
     /// The first changed cases, in full.
     pub differences: Vec<Difference>,
     /// The first new inputs, in full.
@@ -171,6 +174,7 @@ impl Verdict {
             changed: 0,
             new: 0,
             dropped: 0,
+            duplicates: 0,
             differences: Vec::new(),
             new_cases: Vec::new(),
             written: Written::Nothing,
@@ -316,6 +320,12 @@ impl Tally {
         self.verdict.dropped += 1;
     }
 
+    /// A recorded case whose input an earlier recorded case holds too (it is replayed and
+    /// counted as same or changed too).
+    pub fn recorded_again(&mut self) {
+        self.verdict.duplicates += 1;
+    }
+
     /// Adds the cases of `part`, a verdict of another part of the same jail's cases (a
     /// shard): counts add up, and the shown cases stay the first `max_shown` by number.
     ///
@@ -339,6 +349,7 @@ impl Tally {
         v.changed += part.changed;
         v.new += part.new;
         v.dropped += part.dropped;
+        v.duplicates += part.duplicates;
         v.had_snapshot &= part.had_snapshot;
         v.differences.extend(part.differences);
         v.differences.sort_by_key(|d| d.number);
@@ -370,7 +381,7 @@ impl Tally {
         Counts {
             changed: self.verdict.changed,
             new: self.verdict.new,
-            dropped: self.verdict.dropped,
+            dropped: self.verdict.dropped + self.verdict.duplicates,
         }
     }
 }
@@ -380,5 +391,6 @@ impl Tally {
 pub(crate) struct Counts {
     pub(crate) changed: usize,
     pub(crate) new: usize,
+    /// Recorded cases a re-recording leaves out: inputs no source makes, second copies.
     pub(crate) dropped: usize,
 }

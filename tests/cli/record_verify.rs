@@ -329,3 +329,22 @@ fn the_header_names_the_file_a_bare_program_name_ran_and_not_a_path_given_as_is(
     // The field is informational: a snapshot with it verifies, and so does one without.
     project.kaizen(["verify"]).run().code(0);
 }
+
+#[test]
+fn a_rerecording_counts_the_cases_it_wrote_when_the_snapshot_held_a_case_twice() {
+    let project = recorded();
+    // A merge of two branches left the first case in the file twice.
+    let snapshot = project.read("snapshots/greet.snap");
+    let first = snapshot.find("- input:").unwrap();
+    let second = snapshot[first + 1..].find("- input:").unwrap() + first + 1;
+    let doubled =
+        format!("{}{}", snapshot, &snapshot[first..second]).replace("cases: 2", "cases: 3");
+    project.write("snapshots/greet.snap", doubled);
+    project.kaizen(["verify", "greet"]).run().code(0).stdout_is(
+        "greet: 3 cases — all same, 1 recorded twice (kept once at the next recording)\n",
+    );
+    project.kaizen(["record", "greet"]).run().code(0).stdout_is(
+        "greet: re-recorded 2 cases to snapshots/greet.snap (0 changed, 0 new, 1 dropped)\n",
+    );
+    assert_eq!(project.read("snapshots/greet.snap"), snapshot);
+}
