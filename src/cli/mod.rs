@@ -34,16 +34,45 @@ pub struct Cli {
     /// The project folder holding `jail/` and `snapshots/`.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
-    /// Cases run at once (default: the number of cores).
-    #[arg(short = 'j', long, global = true, value_name = "N")]
+    /// Cases run at once, for `record`, `verify` and `port` (also accepted after them).
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
-    /// Colour in reports: auto (on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it),
-    /// always or never (both win over the variables).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// Colour in the reports of `verify`, `port` and `strength` (also accepted after them).
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `-j N`, for the subcommands that run cases.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct Jobs {
+    /// Cases run at once (default: the number of cores; the output is the same for any N).
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_jobs)]
+    pub jobs: Option<usize>,
+}
+
+/// `--color WHEN`, for the subcommands that print a report.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct Color {
+    /// Colour in reports: auto (on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it),
+    /// always or never (both win over the variables).
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+}
+
+/// `-j N`: a number of cases at once, 1 or more.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("0 cases at once would run nothing: give 1 or more \
+                      (default: the number of cores)"
+            .into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!(
+            "{e}: give a number of cases to run at once, e.g. `-j 4`"
+        )),
+    }
 }
 
 /// When to colour the report.
@@ -84,6 +113,9 @@ pub enum Command {
         /// Run each case this many times and refuse cases whose output differs.
         #[arg(long, default_value_t = 2, value_name = "N")]
         runs: usize,
+        /// `-j N`.
+        #[command(flatten)]
+        jobs: Jobs,
     },
     /// Replay every recorded case against the program as it is now and report changes.
     #[command(
@@ -101,6 +133,12 @@ pub enum Command {
         /// Show every changed case in full (each one's diff is still cut to a readable size).
         #[arg(long)]
         all: bool,
+        /// `-j N`.
+        #[command(flatten)]
+        jobs: Jobs,
+        /// `--color WHEN`.
+        #[command(flatten)]
+        color: Color,
     },
     /// Run each jail's original program and its port (the spec's `port:`) side by side
     /// on every case and report where they differ; records nothing.
@@ -113,6 +151,12 @@ pub enum Command {
         /// Report format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// `-j N`.
+        #[command(flatten)]
+        jobs: Jobs,
+        /// `--color WHEN`.
+        #[command(flatten)]
+        color: Color,
     },
     /// Accept pending results: `NAME.snap.new` replaces `NAME.snap`.
     #[command(after_help = "Example:\n  kaizen accept report")]
@@ -159,26 +203,7 @@ pub fn main() -> std::process::ExitCode {
 
 /// Runs a parsed command line.
 pub fn run_cli(cli: Cli) -> ExitCode {
-    let project = Project::new(&cli);
-    let result = match &cli.command {
-        Command::Init => init::init(&project),
-        Command::Record { jails, runs } => run::record(&project, jails, *runs),
-        Command::Verify {
-            jails,
-            format,
-            max_shown,
-            all,
-        } => {
-            let shown = if *all { Some(usize::MAX) } else { *max_shown };
-            run::verify(&project, jails, *format, shown)
-        }
-        Command::Port { jails, format } => port::port(&project, jails, *format),
-        Command::Accept { jails } => pending::accept(&project, jails),
-        Command::Reject { jails } => pending::reject(&project, jails),
-        Command::List => pending::list(&project),
-        Command::Strength(args) => strength::strength(&project, args),
-        Command::Behaviours { jails } => behaviours::behaviours(&project, jails),
-    };
+    let result = Project::new(&cli).and_then(|project| run_command(&project, &cli.command));
     let code = match result {
         Ok(code) => code,
         Err(e) => {
@@ -189,6 +214,73 @@ pub fn run_cli(cli: Cli) -> ExitCode {
     console::finish(code)
 }
 
+fn run_command(project: &Project, command: &Command) -> Result<ExitCode, Error> {
+    match command {
+        Command::Init => init::init(project),
+        Command::Record { jails, runs, .. } => run::record(project, jails, *runs),
+        Command::Verify {
+            jails,
+            format,
+            max_shown,
+            all,
+            ..
+        } => {
+            let shown = if *all { Some(usize::MAX) } else { *max_shown };
+            run::verify(project, jails, *format, shown)
+        }
+        Command::Port { jails, format, .. } => port::port(project, jails, *format),
+        Command::Accept { jails } => pending::accept(project, jails),
+        Command::Reject { jails } => pending::reject(project, jails),
+        Command::List => pending::list(project),
+        Command::Strength(args) => strength::strength(project, args),
+        Command::Behaviours { jails } => behaviours::behaviours(project, jails),
+    }
+}
+
+impl Command {
+    /// The subcommand's name, as typed.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Init => "init",
+            Command::Record { .. } => "record",
+            Command::Verify { .. } => "verify",
+            Command::Port { .. } => "port",
+            Command::Accept { .. } => "accept",
+            Command::Reject { .. } => "reject",
+            Command::List => "list",
+            Command::Strength(_) => "strength",
+            Command::Behaviours { .. } => "behaviours",
+        }
+    }
+
+    /// `-j` as given after the subcommand; `None` when the subcommand runs no cases.
+    fn jobs(&self) -> Option<Jobs> {
+        match self {
+            Command::Record { jobs, .. }
+            | Command::Verify { jobs, .. }
+            | Command::Port { jobs, .. } => Some(*jobs),
+            _ => None,
+        }
+    }
+
+    /// `--color` as given after the subcommand; `None` when the subcommand prints no report.
+    fn color(&self) -> Option<Color> {
+        match self {
+            Command::Verify { color, .. } | Command::Port { color, .. } => Some(*color),
+            Command::Strength(args) => Some(args.color),
+            _ => None,
+        }
+    }
+}
+
+/// The error for an option given before a subcommand that does nothing with it.
+fn unused(option: &str, command: &Command, what: &str) -> Error {
+    Error::Config {
+        message: format!("`{option}` does nothing for `kaizen {}`", command.name()),
+        hint: format!("{what}; leave it out here"),
+    }
+}
+
 /// The project the command works on.
 pub(crate) struct Project {
     root: PathBuf,
@@ -197,19 +289,34 @@ pub(crate) struct Project {
 }
 
 impl Project {
-    fn new(cli: &Cli) -> Project {
-        let jobs = cli
-            .jobs
+    fn new(cli: &Cli) -> Result<Project, Error> {
+        let jobs = match (cli.jobs, cli.command.jobs()) {
+            (Some(_), None) => Err(unused(
+                "-j",
+                &cli.command,
+                "`-j N` sets how many cases run at once in record, verify and port",
+            ))?,
+            (before, after) => after.and_then(|a| a.jobs).or(before),
+        };
+        let color = match (cli.color, cli.command.color()) {
+            (Some(_), None) => Err(unused(
+                "--color",
+                &cli.command,
+                "`--color` colours the reports of verify, port and strength",
+            ))?,
+            (before, after) => after.and_then(|a| a.color).or(before),
+        };
+        let jobs = jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
         let root = std::path::absolute(&cli.root).unwrap_or_else(|_| cli.root.clone());
-        let color = match cli.color {
+        let color = match color.unwrap_or(ColorChoice::Auto) {
             // An explicit flag wins over NO_COLOR and CLICOLOR_FORCE (https://no-color.org).
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => crate::report::use_color(std::io::stdout().is_terminal()),
         };
-        Project { root, jobs, color }
+        Ok(Project { root, jobs, color })
     }
 
     fn jail_dir(&self) -> PathBuf {

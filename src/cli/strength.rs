@@ -49,6 +49,9 @@ pub struct StrengthArgs {
     /// Where cargo-mutants writes `mutants.out/` (default: `target/kaizen-strength`).
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// `--color WHEN`.
+    #[command(flatten)]
+    pub color: super::Color,
     /// Further options for cargo-mutants, after `--` (e.g. `-- --timeout 30 --in-place`).
     #[arg(last = true, value_name = "CARGO_MUTANTS_OPTIONS")]
     pub cargo_mutants: Vec<String>,

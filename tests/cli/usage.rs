@@ -87,3 +87,93 @@ fn invalid_command_lines_exit_2_and_say_what_is_wrong() {
     }
     assert_eq!(project.files("snapshots"), Vec::<String>::new());
 }
+
+#[test]
+fn zero_jobs_is_refused_with_a_clear_error() {
+    let project = Project::new("greet");
+    for args in [
+        &["verify", "-j", "0"][..],
+        &["record", "--jobs", "0"],
+        &["-j0", "verify"],
+        &["port", "-j", "0"],
+    ] {
+        project
+            .kaizen(args)
+            .run()
+            .code(2)
+            .stdout_is("")
+            .stderr_has("0 cases at once would run nothing: give 1 or more");
+    }
+    assert_eq!(project.files("snapshots"), Vec::<String>::new());
+}
+
+/// The options a subcommand's help offers.
+fn offered(project: &Project, subcommand: &str) -> String {
+    let out = project.kaizen([subcommand, "--help"]).run();
+    out.code(0);
+    out.stdout().to_string()
+}
+
+#[test]
+fn each_subcommand_offers_only_the_options_it_uses() {
+    let project = Project::new("greet");
+    for subcommand in ["init", "list", "accept", "reject", "behaviours"] {
+        let help = offered(&project, subcommand);
+        assert!(!help.contains("--jobs"), "{subcommand}:\n{help}");
+        assert!(!help.contains("--color"), "{subcommand}:\n{help}");
+    }
+    let help = offered(&project, "record");
+    assert!(help.contains("--jobs"), "{help}");
+    assert!(
+        !help.contains("--color"),
+        "record prints no report:\n{help}"
+    );
+    for subcommand in ["verify", "port"] {
+        let help = offered(&project, subcommand);
+        assert!(help.contains("-j, --jobs <N>"), "{subcommand}:\n{help}");
+        assert!(help.contains("--color <WHEN>"), "{subcommand}:\n{help}");
+    }
+    assert!(offered(&project, "strength").contains("--color <WHEN>"));
+}
+
+#[test]
+fn an_option_given_to_a_subcommand_that_ignores_it_is_refused() {
+    let project = Project::new("greet");
+    for (args, message) in [
+        (&["init", "-j", "2"][..], "unexpected argument '-j'"),
+        (
+            &["list", "--color", "always"],
+            "unexpected argument '--color'",
+        ),
+        (&["accept", "--jobs", "2"], "unexpected argument '--jobs'"),
+        (
+            &["record", "--color", "never"],
+            "unexpected argument '--color'",
+        ),
+        (&["-j", "2", "init"], "`-j` does nothing for `kaizen init`"),
+        (
+            &["--color", "always", "list"],
+            "`--color` does nothing for `kaizen list`",
+        ),
+    ] {
+        project
+            .kaizen(args)
+            .run()
+            .code(2)
+            .stdout_is("")
+            .stderr_has(message);
+    }
+    assert_eq!(project.files(""), ["jail"], "nothing was created");
+}
+
+#[test]
+fn jobs_and_color_work_before_or_after_the_subcommand() {
+    let project = Project::new("greet");
+    project.kaizen(["-j", "1", "record"]).run().code(0);
+    project.kaizen(["record", "-j", "1"]).run().code(0);
+    project
+        .kaizen(["--color", "never", "-j2", "verify"])
+        .run()
+        .code(0)
+        .stdout_is("count: 3 cases — all same\ngreet: 2 cases — all same\n");
+}
