@@ -69,7 +69,8 @@ where
     pub fn check(&self, cases: &Cases<I>) {
         match self.run(cases) {
             Ok(verdict) if verdict.passed() => {
-                eprintln!("{}", report::summary(&verdict));
+                let color = report::use_color(std::io::stderr().is_terminal());
+                eprintln!("{}", report::summary_line(&verdict, color));
             }
             Ok(verdict) => {
                 let color = report::use_color(std::io::stderr().is_terminal());

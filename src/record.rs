@@ -275,17 +275,19 @@ pub fn run_all<J: Jailed>(
 
 /// Runs every input `runs - 1` more times and compares with the `first` observations:
 /// a case whose behaviour differs between runs is refused (nondeterminism detection).
+/// `tick` is called once per finished run of a case.
 pub fn check_stable<J: Jailed>(
     jail: &J,
     inputs: &[&J::Input],
     first: &[Observed],
     runs: usize,
     jobs: usize,
+    tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
     let mut unstable: Vec<usize> = Vec::new();
     let mut shown = Vec::new();
     for _ in 1..runs {
-        let again = run_all(jail, inputs, jobs, &|| {})?;
+        let again = run_all(jail, inputs, jobs, tick)?;
         for (i, (a, b)) in first.iter().zip(&again).enumerate() {
             if a.text != b.text && !unstable.contains(&i) {
                 unstable.push(i);

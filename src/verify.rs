@@ -53,7 +53,7 @@ pub struct Context<'a> {
     pub max_shown: usize,
     /// The command that records this jail, for messages.
     pub record_command: String,
-    /// Called once per finished case (progress bars).
+    /// Called once per finished run of a case (progress bars).
     pub tick: &'a (dyn Fn() + Sync),
     /// Runs of each case before anything is written (`kaizen record --runs N`); cases
     /// whose behaviour differs between runs are refused. 1 runs each case once.
@@ -146,7 +146,8 @@ impl<'a> Context<'a> {
         self
     }
 
-    /// Calls `tick` once per finished case (progress bars).
+    /// Calls `tick` once per finished run of a case, so `runs` times per case (progress
+    /// bars).
     pub fn tick<'b>(self, tick: &'b (dyn Fn() + Sync)) -> Context<'b>
     where
         'a: 'b,

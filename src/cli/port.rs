@@ -34,7 +34,8 @@ pub(crate) fn port(project: &Project, names: &[String], format: Format) -> Resul
     for (spec, jail) in specs {
         let result = jail.and_then(|jail| {
             let cases = jail.all_cases().len();
-            let progress = Progress::new(jail.name(), cases * 2, env.ci);
+            // Each case runs twice: the original and the port.
+            let progress = Progress::new(jail.name(), cases, 2, "", env.ci);
             let tick = || progress.tick();
             let run = PortRun {
                 snapshot: project.snapshot(jail.name()),
@@ -49,7 +50,7 @@ pub(crate) fn port(project: &Project, names: &[String], format: Format) -> Resul
         });
         if format == Format::Human {
             match &result {
-                Ok(v) if v.passed() => outln!("{}", report::summary(v)),
+                Ok(v) if v.passed() => outln!("{}", report::summary_line(v, project.color)),
                 Ok(v) => out!("{}", report::render(v, project.color)),
                 Err(e) => errln!("error: {e}"),
             }

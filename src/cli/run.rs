@@ -21,7 +21,12 @@ fn characterize(
     let jail = project.load(spec)?;
     let cases = jail.all_cases();
     let name = jail.name().to_string();
-    let progress = Progress::new(&name, cases.len() * runs.max(1), env.ci);
+    let each = if runs > 1 {
+        format!(", {runs} runs each")
+    } else {
+        String::new()
+    };
+    let progress = Progress::new(&name, cases.len(), runs, &each, env.ci);
     let tick = || progress.tick();
     let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
     let source = shown(project, spec);
@@ -123,7 +128,7 @@ pub(crate) fn verify(
                     if v.passed()
                         && matches!(v.written, Written::Nothing | Written::Recorded(_)) =>
                 {
-                    outln!("{}", report::summary(v))
+                    outln!("{}", report::summary_line(v, project.color))
                 }
                 Ok(v) => out!("{}", report::render(v, project.color)),
                 Err(e) => errln!("error: {e}"),

@@ -78,13 +78,19 @@ pub fn summary(v: &Verdict) -> String {
     s
 }
 
+/// The summary line as the report shows it: green when the jail passed, red when not, when
+/// `color` is on.
+pub fn summary_line(v: &Verdict, color: bool) -> String {
+    let p = Palette::new(color);
+    let style = if v.passed() { p.good } else { p.bad };
+    paint(style, &summary(v))
+}
+
 /// The full report: summary, then every shown difference and new input, then what was
 /// written and what to do next.
 pub fn render(v: &Verdict, color: bool) -> String {
     let p = Palette::new(color);
-    let mut out = String::new();
-    let title_style = if v.passed() { p.good } else { p.bad };
-    out.push_str(&paint(title_style, &summary(v)));
+    let mut out = summary_line(v, color);
     out.push('\n');
     if let Some(warning) = v.behaviours.warning() {
         let _ = writeln!(out, "  {}", paint(p.bad, &format!("warning: {warning}")));

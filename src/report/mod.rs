@@ -19,7 +19,7 @@ use crate::Error;
 pub use crate::diff::{diff, thousands};
 use crate::env;
 use crate::verify::Verdict;
-pub use human::{render, summary};
+pub use human::{render, summary, summary_line};
 
 /// One jail's outcome in a run over several jails.
 #[derive(Debug)]

@@ -62,7 +62,7 @@ pub(crate) fn compare<J: Jailed>(
         .collect();
     let observed = record::run_all(jail, &to_run, ctx.jobs, ctx.tick)?;
     if ctx.runs > 1 {
-        record::check_stable(jail, &to_run, &observed, ctx.runs, ctx.jobs)?;
+        record::check_stable(jail, &to_run, &observed, ctx.runs, ctx.jobs, ctx.tick)?;
     }
     drop(to_run);
 

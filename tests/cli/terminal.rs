@@ -186,3 +186,36 @@ fn on_a_terminal_a_long_run_draws_a_progress_bar_and_colours_the_report() {
         "{screen:?}"
     );
 }
+
+#[test]
+fn on_a_terminal_an_unchanged_jail_is_reported_in_green() {
+    let project = Project::new("greet");
+    project.kaizen(["record"]).run().code(0);
+    let Some(screen) = on_a_terminal(&project, "verify", &[]) else {
+        return;
+    };
+    for jail in ["count: 3 cases", "greet: 2 cases"] {
+        assert!(
+            screen.contains(&format!("{ESC}[1m{ESC}[32m{jail} — all same{ESC}[0m")),
+            "{screen:?}"
+        );
+    }
+    let out = project.kaizen(["verify"]).run();
+    out.code(0)
+        .stdout_is("count: 3 cases — all same\ngreet: 2 cases — all same\n");
+}
+
+#[test]
+fn the_progress_bar_of_a_recording_with_two_runs_counts_cases_not_runs() {
+    let project = Project::new("slow");
+    let Some(screen) = on_a_terminal(&project, "record -j1 --runs 2", &[]) else {
+        return;
+    };
+    assert!(screen.contains("slow ["), "no progress bar:\n{screen:?}");
+    assert!(screen.contains("/6 cases"), "{screen:?}");
+    assert!(!screen.contains("/12 "), "the bar counts runs:\n{screen:?}");
+    assert!(
+        screen.contains("slow: recorded 6 cases to snapshots/slow.snap"),
+        "{screen:?}"
+    );
+}
