@@ -98,11 +98,14 @@ pub fn diff(expected: &str, actual: &str, color: bool) -> String {
     diff_lines(expected, actual, &Palette::new(color))
 }
 
-/// The diff with the given palette.
+/// The diff with the given palette. Both texts are lines joined by `\n`: the last line of
+/// each is ended before comparing, so a last line is never shown as changed only because
+/// the other text goes on after it.
 pub(crate) fn diff_lines(expected: &str, actual: &str, p: &Palette) -> String {
+    let (expected, actual) = (format!("{expected}\n"), format!("{actual}\n"));
     let diff = TextDiff::configure()
         .algorithm(Algorithm::Histogram)
-        .diff_lines(expected, actual);
+        .diff_lines(&expected, &actual);
     let mut groups = diff.grouped_ops(CONTEXT);
     if groups.is_empty() {
         groups = vec![diff.ops().to_vec()];

@@ -26,6 +26,7 @@
 mod fast;
 #[cfg(test)]
 mod fast_tests;
+pub mod readable;
 pub(crate) mod stream;
 
 use serde::de::DeserializeOwned;
@@ -356,13 +357,15 @@ pub fn display_input(input: &str) -> String {
     out
 }
 
-/// The behaviour part of a case shown for people: dedented by the two spaces it carries.
+/// The behaviour part of a case shown for people: dedented by the two spaces it carries,
+/// with a program's output texts that lack a final newline marked ([`readable`]).
 pub fn display_behaviour(behaviour: &str) -> String {
-    behaviour
+    let dedented = behaviour
         .lines()
         .map(|l| l.strip_prefix("  ").unwrap_or(l))
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    readable::mark_missing_newlines(&dedented)
 }
 
 #[cfg(test)]

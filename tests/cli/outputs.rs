@@ -112,3 +112,57 @@ fn snapshots_do_not_depend_on_where_the_project_is_checked_out() {
         .code(0)
         .stdout_is("paths: 1 case — all same\n");
 }
+
+/// The program of [`printing`]: prints its argument as it is.
+const PRINT: &str = r#"printf "%s" "$1""#;
+
+/// A recorded jail whose program is [`PRINT`], with these `cases:`.
+fn printing(cases: &str) -> Project {
+    let project = Project::empty();
+    project.write(
+        "jail/print.yaml",
+        format!("command: [sh, -c, '{PRINT}', print]\ncases:\n{cases}"),
+    );
+    project.kaizen(["record"]).run().code(0);
+    project
+}
+
+#[test]
+fn stdout_without_a_final_newline_is_shown_as_text_with_a_marker() {
+    let project = printing("  - args: [a b]\n  - args: [\"'a b'\"]\n");
+    let snapshot = project.read("snapshots/print.snap");
+    assert!(snapshot.contains("  stdout: '''a b'''\n"), "{snapshot}");
+    project.edit("jail/print.yaml", PRINT, r#"printf "%s\n" "$1""#);
+    let out = project.kaizen(["verify"]).run();
+    out.code(1)
+        .stdout_has(
+            "  behaviour (- recorded, + now):\n    exit: 0\n    stdout: |\n      a b\n  -   ⏎ no newline at end\n\n",
+        )
+        .stdout_has(
+            "  behaviour (- recorded, + now):\n    exit: 0\n    stdout: |\n      'a b'\n  -   ⏎ no newline at end\n\n",
+        );
+}
+
+#[test]
+fn a_last_line_that_lost_its_newline_is_one_changed_line_not_two_equal_ones() {
+    let project = printing("  - args: [\"x\\ny\\n\"]\n");
+    project.edit("jail/print.yaml", PRINT, r#"printf "%s" "${1%?}""#);
+    project.kaizen(["verify"]).run().code(1).stdout_has(
+        "  behaviour (- recorded, + now):\n  ⋮\n    stdout: |\n      x\n      y\n  +   ⏎ no newline at end\n\n",
+    );
+}
+
+#[test]
+fn an_unchanged_exit_code_is_never_shown_as_a_changed_line() {
+    let project = printing("  - args: [\"\"]\n");
+    assert!(
+        project
+            .read("snapshots/print.snap")
+            .ends_with("  exit: 0\n")
+    );
+    project.edit("jail/print.yaml", PRINT, r#"printf "%s" "$1"; echo now"#);
+    let out = project.kaizen(["verify"]).run();
+    out.code(1)
+        .stdout_has("  behaviour (- recorded, + now):\n    exit: 0\n  + stdout: |\n  +   now\n");
+    assert!(!out.stdout().contains("- exit: 0"), "{out}");
+}

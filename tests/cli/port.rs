@@ -26,7 +26,7 @@ fn kaizen_port_reports_where_the_port_differs_with_the_sides_named_original_and_
         "{out}"
     );
     assert!(
-        text.contains("  behaviour (- original, + port):\n    exit: 0\n  - stdout: ABC\n  + stdout: |\n  +   ABC\n"),
+        text.contains("  behaviour (- original, + port):\n    exit: 0\n    stdout: |\n      ABC\n  -   ⏎ no newline at end\n"),
         "{out}"
     );
     assert!(text.contains("port: nothing is recorded"), "{out}");
