@@ -85,6 +85,15 @@ pub(crate) fn paint(style: Style, text: &str) -> String {
 /// );
 /// ```
 ///
+/// A last line is compared as a line, whether or not a newline ends the text:
+///
+/// ```
+/// assert_eq!(
+///     kaizen::report::diff("exit: 0", "exit: 0\nstdout: x", false),
+///     "    exit: 0\n  + stdout: x\n"
+/// );
+/// ```
+///
 /// A diff stops after [`MAX_DIFF_LINES`] lines and says how many it left out:
 ///
 /// ```
@@ -98,11 +107,22 @@ pub fn diff(expected: &str, actual: &str, color: bool) -> String {
     diff_lines(expected, actual, &Palette::new(color))
 }
 
-/// The diff with the given palette. Both texts are lines joined by `\n`: the last line of
-/// each is ended before comparing, so a last line is never shown as changed only because
-/// the other text goes on after it.
+/// The diff with the given palette. A last line without `\n` is ended before comparing, so
+/// it is never shown as changed only because the other text goes on after it (unless that
+/// newline is the only difference, which is then shown).
 pub(crate) fn diff_lines(expected: &str, actual: &str, p: &Palette) -> String {
-    let (expected, actual) = (format!("{expected}\n"), format!("{actual}\n"));
+    let ended = |text: &str| {
+        let mut ended = text.to_string();
+        if !text.is_empty() && !text.ends_with('\n') {
+            ended.push('\n');
+        }
+        ended
+    };
+    let (mut old, mut new) = (ended(expected), ended(actual));
+    if old == new && expected != actual {
+        (old, new) = (expected.to_string(), actual.to_string());
+    }
+    let (expected, actual) = (old, new);
     let diff = TextDiff::configure()
         .algorithm(Algorithm::Histogram)
         .diff_lines(&expected, &actual);
