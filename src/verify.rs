@@ -182,16 +182,23 @@ pub fn verify<J: Jailed>(
     snapshot::check_name(jail.name())?;
     let mut comparison = compare::compare(jail, cases, ctx)?;
     let mut plan = plan::plan(&comparison.found(), &ctx.env);
-    if !write::needs_lock(plan, ctx) {
-        return write::carry_out(jail, ctx, comparison, plan, None);
+    let mut verdict = if !write::needs_lock(plan, ctx) {
+        write::carry_out(jail, ctx, comparison, plan, None)?
+    } else {
+        let lock = Lock::acquire(&ctx.snapshot)?;
+        if !write::still_current(&comparison, ctx) {
+            // Another run wrote the snapshot since it was read: compare again, under the lock.
+            comparison = compare::compare(jail, comparison.into_cases(), ctx)?;
+            plan = plan::plan(&comparison.found(), &ctx.env);
+        }
+        write::carry_out(jail, ctx, comparison, plan, Some(&lock))?
+    };
+    // The jail's own reading of each shown difference (a stateful jail names the step).
+    let baseline = verdict.baseline;
+    for difference in &mut verdict.differences {
+        difference.focus_with(jail, baseline);
     }
-    let lock = Lock::acquire(&ctx.snapshot)?;
-    if !write::still_current(&comparison, ctx) {
-        // Another run wrote the snapshot since it was read: compare again, under the lock.
-        comparison = compare::compare(jail, comparison.into_cases(), ctx)?;
-        plan = plan::plan(&comparison.found(), &ctx.env);
-    }
-    write::carry_out(jail, ctx, comparison, plan, Some(&lock))
+    Ok(verdict)
 }
 
 /// The label of a recorded behaviour: its first key (`returned`, `panicked`, `exit`), with

@@ -113,4 +113,13 @@ fn the_stateful_example_records_step_by_step_and_finds_the_slipped_bag_fee() {
         text.contains("till: 201 cases — 195 same, 6 changed"),
         "{text}"
     );
+    let report = &readme[readme.find("<!-- stateful-report -->").unwrap()..];
+    let report = &report[report.find("```text\n").unwrap() + 8..];
+    let report = &report[..report.find("```").unwrap()];
+    let (title, rest) = report.split_once('\n').unwrap();
+    let title = title.split(" — ").next().unwrap();
+    assert!(
+        text.contains(title) && text.contains(rest),
+        "the README's stateful report drifted from what the example prints:\n{text}"
+    );
 }

@@ -201,7 +201,43 @@ fn generated_sequences_record_then_verify_and_a_changed_rule_fails_the_check() {
     assert!(again.total > 50, "{}", again.total);
 
     // A refactoring that forgets "two ahead": a win at 4-3.
-    let slip: Tennis = Stateful::new(
+    let verdict = slipped_tennis()
+        .jail("tennis")
+        .snapshot_dir(&dir)
+        .run_with(&cases, common::local(UpdateMode::No))
+        .unwrap();
+    assert!(verdict.changed > 0, "{}", report::render(&verdict, false));
+    let text = report::render(&verdict, false);
+    let headline = text.lines().nth(3).unwrap();
+    assert!(
+        headline.starts_with("  step ") && headline.contains(" — recorded "),
+        "{text}"
+    );
+    assert!(headline.contains("\"Win for player"), "{text}");
+}
+
+#[test]
+fn ten_shown_cases_of_four_hundred_steps_make_a_short_report() {
+    let dir = scratch("long");
+    let cases = Cases::new().proptest(sequences(Just(players()), rally(), 400..=400), 10);
+    let jail = tennis().jail("tennis_long").snapshot_dir(&dir);
+    let local = common::local(UpdateMode::Auto);
+    assert!(jail.run_with(&cases, local).unwrap().passed());
+    let verdict = slipped_tennis()
+        .jail("tennis_long")
+        .snapshot_dir(&dir)
+        .run_with(&cases, common::local(UpdateMode::No))
+        .unwrap();
+    assert_eq!(verdict.differences.len(), 10);
+    let text = report::render(&verdict, false);
+    let lines = text.lines().count();
+    assert!(lines < 400, "{lines} lines:\n{text}");
+    assert_eq!(text.matches(" of 400: WonPoint(").count(), 10, "{text}");
+    assert!(text.matches("not shown").count() >= 20, "{text}");
+}
+
+fn slipped_tennis() -> Tennis {
+    Stateful::new(
         |(a, b): (String, String)| Game::new(&a, &b),
         |game: &mut Game, op: Op| match op {
             Op::WonPoint(player) => {
@@ -211,13 +247,7 @@ fn generated_sequences_record_then_verify_and_a_changed_rule_fails_the_check() {
             Op::Score => Some(slipped_score(game)),
         },
     )
-    .observe(slipped_score);
-    let verdict = slip
-        .jail("tennis")
-        .snapshot_dir(&dir)
-        .run_with(&cases, common::local(UpdateMode::No))
-        .unwrap();
-    assert!(verdict.changed > 0, "{}", report::render(&verdict, false));
+    .observe(slipped_score)
 }
 
 fn slipped_score(game: &Game) -> String {
@@ -252,17 +282,7 @@ fn random_operation_arguments_almost_never_name_a_player_but_seeded_ones_do() {
 
 #[test]
 fn the_stateful_oracle_shrinks_a_differing_sequence_to_the_shortest_one() {
-    let slip: Tennis = Stateful::new(
-        |(a, b): (String, String)| Game::new(&a, &b),
-        |game: &mut Game, op: Op| match op {
-            Op::WonPoint(player) => {
-                game.won_point(&player);
-                None
-            }
-            Op::Score => Some(slipped_score(game)),
-        },
-    )
-    .observe(slipped_score);
+    let slip = slipped_tennis();
     let cases = Cases::new().proptest(sequences(Just(players()), rally(), 1..=40), 50);
     let verdict = tennis()
         .oracle("tennis_oracle", &slip)
@@ -279,8 +299,21 @@ fn the_stateful_oracle_shrinks_a_differing_sequence_to_the_shortest_one() {
     );
     // The smallest difference: four points to one player, three to the other, in some
     // order — seven steps, the last one the first where the versions part.
-    let steps = shown.input.matches("won_point").count() + shown.input.matches("WonPoint").count();
-    assert_eq!(steps, 7, "{}", shown.input);
+    let text = report::render(&verdict, false);
+    assert_eq!(shown.input.matches("WonPoint").count(), 7, "{text}");
+    let headline = shown.headline.as_deref().unwrap_or_default();
+    assert!(
+        headline.starts_with("step 7 of 7: WonPoint(\"player"),
+        "{text}"
+    );
+    assert!(
+        headline.contains(" — original state \"Advantage player"),
+        "{text}"
+    );
+    assert!(
+        headline.contains(", refactored state \"Win for player"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -54,7 +54,51 @@ pub trait Jailed: Sync {
     fn input_type(&self) -> Cow<'_, str> {
         Cow::Borrowed(std::any::type_name::<Self::Input>())
     }
+
+    /// This jail's own reading of a difference, for the report: given the difference as the
+    /// report would show it, a headline saying where behaviour changed and the texts cut to
+    /// what matters. `None` (the default) shows the difference as it is. A stateful jail
+    /// names the first step that changed and cuts long sequences around it.
+    fn focus(&self, shown: &Shown<'_>) -> Option<Focus> {
+        let _ = shown;
+        None
+    }
 }
+
+/// A difference as the report would show it, for [`Jailed::focus`].
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    /// The input.
+    pub input: &'a str,
+    /// The input first drawn, when the input shown is a shrunk one.
+    pub first_input: Option<&'a str>,
+    /// The expected behaviour.
+    pub expected: &'a str,
+    /// The actual behaviour.
+    pub actual: &'a str,
+    /// The names of the two sides (`recorded`, `now`).
+    pub sides: (&'a str, &'a str),
+}
+
+/// Where a difference lies, as a jail reads it ([`Jailed::focus`]): each text replaces the
+/// one the report would show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Focus {
+    /// One line naming the change: `step 7 of 12: WonPoint("player1") — recorded
+    /// "Advantage player1", now "Deuce"`.
+    pub headline: String,
+    /// The input to show.
+    pub input: String,
+    /// The input first drawn to show, when the input was shrunk.
+    pub first_input: Option<String>,
+    /// The expected behaviour to show.
+    pub expected: String,
+    /// The actual behaviour to show.
+    pub actual: String,
+}
+
+/// A jail's [`Jailed::focus`], kept as a plain function.
+pub(crate) type FocusFn = fn(&Shown<'_>) -> Option<Focus>;
 
 /// True in a child process that runs one case of an isolated jail ([`Jail::isolated`]):
 /// there, every jail entry but the one the child serves returns at once.
@@ -129,6 +173,7 @@ pub struct Jail<I, O> {
     workers: timeout::Pool<I, O>,
     #[cfg(feature = "isolate")]
     isolation: Option<isolate::Isolation<O>>,
+    focus: Option<FocusFn>,
     pub(crate) settings: Settings,
     pub(crate) caller: &'static Location<'static>,
 }
@@ -147,6 +192,7 @@ where
             workers: Default::default(),
             #[cfg(feature = "isolate")]
             isolation: None,
+            focus: None,
             settings: Settings::default(),
             caller: Location::caller(),
         }
@@ -226,6 +272,12 @@ where
         }
     }
 
+    /// The same jail, reading its differences with `focus` (see [`Jailed::focus`]).
+    pub(crate) fn with_focus(mut self, focus: FocusFn) -> Self {
+        self.focus = Some(focus);
+        self
+    }
+
     /// The same function with a suffix on its isolation key (the sides of an oracle).
     #[cfg(feature = "isolate")]
     pub(crate) fn isolation_side(mut self, side: &str) -> Self {
@@ -298,5 +350,9 @@ where
 
     fn try_run(&self, input: &I) -> Result<Outcome<O>, crate::Error> {
         self.try_call(input)
+    }
+
+    fn focus(&self, shown: &Shown<'_>) -> Option<Focus> {
+        self.focus.and_then(|focus| focus(shown))
     }
 }

@@ -141,6 +141,13 @@ where
         self
     }
 
+    /// The same oracle, reading its differences with `focus` (see `Jailed::focus`).
+    pub(crate) fn with_focus(mut self, focus: crate::jail::FocusFn) -> Self {
+        self.original = self.original.with_focus(focus);
+        self.refactored = self.refactored.with_focus(focus);
+        self
+    }
+
     /// The snapshot whose recorded inputs are replayed, whether or not it exists.
     pub fn snapshot_path(&self) -> PathBuf {
         settings::snapshot_path(&self.settings.resolved_snapshot_dir(), &self.name)

@@ -114,9 +114,11 @@ impl<J: Jailed> SideBySide<'_, J> {
                 actual_label: a.label.clone(),
                 shrunk: None,
                 reproduce: Vec::new(),
+                headline: None,
             });
             if let Some(difference) = shown {
                 detail(&p.input, &p.origin, difference);
+                difference.focus_with(self.original, self.baseline);
             }
         }
         Ok(tally.finish())

@@ -160,6 +160,9 @@ fn render_difference(out: &mut String, v: &Verdict, d: &Difference, p: &Palette)
             )
         )
     );
+    if let Some(headline) = &d.headline {
+        let _ = writeln!(out, "  {}", paint(p.bad, headline));
+    }
     match &d.shrunk {
         Some(s) => {
             let _ = writeln!(

@@ -54,6 +54,7 @@
 //! assert!(jail.run_with(&cases, local).unwrap().passed()); // recorded
 //! ```
 
+mod focus;
 mod sequence;
 mod trace;
 
@@ -185,7 +186,7 @@ where
     #[track_caller]
     pub fn jail(&self, name: impl Into<String>) -> Jail<Sequence<C, Op>, Trace<R, S>> {
         let driver = self.clone();
-        Jail::new(name, move |sequence| driver.replay(sequence))
+        Jail::new(name, move |sequence| driver.replay(sequence)).with_focus(focus::focus)
     }
 
     /// Drives this object (the original, kept in `jail/` as found) and `refactored` with the
@@ -203,5 +204,6 @@ where
             move |sequence| original.replay(sequence),
             move |sequence| refactored.replay(sequence),
         )
+        .with_focus(focus::focus)
     }
 }

@@ -234,6 +234,7 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
             actual_label: label.to_string(),
             shrunk: None,
             reproduce: Vec::new(),
+            headline: None,
         });
         if self.keep_changes {
             self.changes.push(n, now);

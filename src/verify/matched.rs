@@ -97,6 +97,7 @@ pub(crate) fn compare<J: Jailed>(
             actual_label: now.label.clone(),
             shrunk: None,
             reproduce: Vec::new(),
+            headline: None,
         });
     }
     for (&i, now) in new_inputs.iter().zip(new_now) {

@@ -14,6 +14,7 @@ use crate::ExitCode;
 use crate::cases::Origin;
 use crate::distribution::{self, Distribution};
 use crate::env::{Environment, UpdateMode};
+use crate::jail::{Jailed, Shown};
 
 /// One case whose behaviour differs from the recording.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +41,33 @@ pub struct Difference {
     /// Command lines that reproduce the case by hand, one per side: `(side, line)`. Empty
     /// unless a program port filled them in.
     pub reproduce: Vec<(String, String)>,
+    /// The jail's one-line reading of where behaviour changed (a stateful jail names the
+    /// first step that changed, see [`Jailed::focus`]); `None` for other jails.
+    pub headline: Option<String>,
+}
+
+impl Difference {
+    /// Lets `jail` read this difference: when it has a focus, the headline is set and the
+    /// input and behaviours are replaced by the texts the jail cut to what matters.
+    pub(crate) fn focus_with<J: Jailed + ?Sized>(&mut self, jail: &J, baseline: Baseline) {
+        let shown = Shown {
+            input: &self.input,
+            first_input: self.shrunk.as_ref().map(|s| s.original_input.as_str()),
+            expected: &self.expected,
+            actual: &self.actual,
+            sides: baseline.labels(),
+        };
+        let Some(focus) = jail.focus(&shown) else {
+            return;
+        };
+        self.headline = Some(focus.headline);
+        self.input = focus.input;
+        self.expected = focus.expected;
+        self.actual = focus.actual;
+        if let (Some(shrunk), Some(first)) = (&mut self.shrunk, focus.first_input) {
+            shrunk.original_input = first;
+        }
+    }
 }
 
 /// How a differing generated input was shrunk to the minimal one a report shows.
@@ -217,7 +245,7 @@ impl Verdict {
     ///         number: n, line: 0, origin: None, input: String::new(),
     ///         expected: String::new(), actual: String::new(),
     ///         expected_label: "returned".into(), actual_label: label.into(), shrunk: None,
-    ///         reproduce: Vec::new(),
+    ///         reproduce: Vec::new(), headline: None,
     ///     });
     /// }
     /// let verdict = tally.finish();
