@@ -214,6 +214,20 @@ fn generated_sequences_record_then_verify_and_a_changed_rule_fails_the_check() {
         "{text}"
     );
     assert!(headline.contains("\"Win for player"), "{text}");
+
+    // The machine-readable reports name the same step.
+    let step = headline.trim().to_string();
+    let results = [report::JailResult {
+        name: "tennis".into(),
+        spec: "tests/stateful.rs".into(),
+        result: Ok(verdict),
+    }];
+    let json: serde_json::Value =
+        serde_json::from_str(&report::json::render(&dir, &results)).unwrap();
+    let first = &json["jails"][0]["differences"][0];
+    assert_eq!(first["headline"].as_str(), Some(step.as_str()), "{json}");
+    let junit = report::junit::render(&dir, &results);
+    assert!(junit.contains(" changed at step "), "{junit}");
 }
 
 #[test]

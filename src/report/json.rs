@@ -66,6 +66,9 @@ struct JsonDifference<'a> {
     case: usize,
     line: usize,
     origin: Option<String>,
+    /// Where a stateful case changed: `step 7 of 12: …` (absent for other jails).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<&'a str>,
     input: String,
     expected: String,
     actual: String,
@@ -103,6 +106,7 @@ impl<'a> JsonDifference<'a> {
             case: d.number,
             line: d.line,
             origin: d.origin.as_ref().map(ToString::to_string),
+            headline: d.headline.as_deref(),
             input,
             expected,
             actual,

@@ -123,12 +123,11 @@ impl Suite {
                 "name=\"case {}\" file=\"{file}\" line=\"{}\"",
                 d.number, d.line
             );
-            self.failure(
-                &attributes,
-                &format!("{origin} changed"),
-                "behaviour changed",
-                &body,
-            );
+            let message = match &d.headline {
+                Some(headline) => format!("{origin} changed at {headline}"),
+                None => format!("{origin} changed"),
+            };
+            self.failure(&attributes, &message, "behaviour changed", &body);
         }
         let hidden = v.changed - v.differences.len();
         if hidden > 0 {
