@@ -9,7 +9,7 @@ use std::sync::{Mutex, OnceLock};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::cases::{Cases, Origin};
+use crate::cases::{Case, Cases, Origin};
 use crate::env::Environment;
 use crate::jail::Jail;
 use crate::verify::{self, Context, Verdict};
@@ -50,12 +50,45 @@ where
             )
             .max_snapshot_size(max_snapshot_size);
         register(&ctx.snapshot, self.caller)?;
-        let generated = cases.generate();
+        let mut generated = cases.generate();
+        let mut sources = cases.describe();
+        let added_file = crate::strengthen::added::path(&ctx.snapshot);
+        let added: Vec<I> = crate::strengthen::added::read(&added_file)?;
+        if !added.is_empty() {
+            sources.push(format!(
+                "strengthened ({}) from {}",
+                added.len(),
+                added_file
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            ));
+        }
+        generated.extend(added.into_iter().enumerate().map(|(index, input)| Case {
+            input,
+            origin: Origin::Strengthened { index },
+        }));
+        if let Some(dir) = crate::env::process(crate::env::STRENGTHEN) {
+            let bases: Vec<String> = generated
+                .iter()
+                .filter_map(|c| snapshot::format::encode_input(&c.input).ok())
+                .collect();
+            crate::strengthen::probe::serve(self, &bases, &ctx.snapshot, dir.as_ref())?;
+            let baseline = verify::Baseline::Snapshot;
+            return Ok(Verdict::new(
+                name,
+                ctx.snapshot.clone(),
+                0,
+                &ctx.env,
+                "",
+                baseline,
+            ));
+        }
         let seed = generated
             .iter()
             .any(|c| matches!(c.origin, Origin::Proptest { .. }))
             .then(|| cases.base_seed());
-        let ctx = ctx.sources(cases.describe(), seed);
+        let ctx = ctx.sources(sources, seed);
         verify::verify(self, generated, &ctx)
     }
 

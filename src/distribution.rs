@@ -195,7 +195,7 @@ fn stop_noun(key: &str) -> &'static str {
 }
 
 /// An input on one line: its value as flow JSON (`[7,1]`), else its YAML text joined.
-fn compact_input(input: &str) -> String {
+pub fn compact_input(input: &str) -> String {
     let value = serde_yaml::from_str::<Value>(input.strip_prefix("- input:").unwrap_or(input));
     match value.ok().and_then(|v| serde_json::to_string(&v).ok()) {
         Some(json) => one_line(&json),

@@ -67,6 +67,10 @@ pub const DEFAULT_MAX_SNAPSHOT_SIZE: u64 = 256 * 1024 * 1024;
 /// number, or `all` (the `kaizen verify` options `--max-shown N` and `--all` say the same).
 /// Wins over the jail's `max_shown` setting. Default: the setting (10).
 pub const MAX_SHOWN: &str = "KAIZEN_MAX_SHOWN";
+/// `KAIZEN_STRENGTHEN`: set by `kaizen strength --strengthen` for the test binaries it runs;
+/// names a request folder. Under it, `Jail::check` explores or judges candidate inputs (see
+/// `strengthen`) instead of verifying, and writes no snapshot.
+pub const STRENGTHEN: &str = "KAIZEN_STRENGTHEN";
 /// `KAIZEN_FUZZ_CASES`: how many inputs kaizen's own robustness property tests try
 /// (default 2,000 in `cargo test`); set it high for a long fuzzing run.
 pub const FUZZ_CASES: &str = "KAIZEN_FUZZ_CASES";

@@ -56,6 +56,7 @@ pub mod snapshot;
 pub mod stateful;
 #[cfg(feature = "command")]
 pub mod strength;
+pub mod strengthen;
 pub mod verify;
 
 pub use cases::Cases;

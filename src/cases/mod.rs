@@ -72,6 +72,12 @@ pub enum Origin {
     },
     /// An input found only in the recorded snapshot.
     Recorded,
+    /// Entry `index` (0-based) of the jail's `NAME.strengthened.yaml`: an input
+    /// `kaizen strength --strengthen` found to tell a mutant apart.
+    Strengthened {
+        /// Position in the file.
+        index: usize,
+    },
 }
 
 impl fmt::Display for Origin {
@@ -91,6 +97,7 @@ impl fmt::Display for Origin {
             }
             Origin::Spec { place, .. } => f.write_str(place),
             Origin::Recorded => f.write_str("recorded only"),
+            Origin::Strengthened { index } => write!(f, "strengthened #{index}"),
         }
     }
 }

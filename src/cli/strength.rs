@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Project;
 use super::console::{errln, out};
 use crate::strength::outcomes::{self, Outcomes};
-use crate::strength::{render, run, score};
+use crate::strength::{render, run, score, strengthen};
 use crate::{Error, ExitCode, env};
 
 /// Report formats of `kaizen strength`.
@@ -52,6 +52,13 @@ pub struct StrengthArgs {
     /// `--color WHEN`.
     #[command(flatten)]
     pub color: super::Color,
+    /// Then search for inputs that kill the survivors, add them to each jail's
+    /// `NAME.strengthened.yaml` and record them to pending snapshot files for review.
+    #[arg(long)]
+    pub strengthen: bool,
+    /// The most candidate inputs per jail when strengthening.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub budget: usize,
     /// Further options for cargo-mutants, after `--` (e.g. `-- --timeout 30 --in-place`).
     #[arg(last = true, value_name = "CARGO_MUTANTS_OPTIONS")]
     pub cargo_mutants: Vec<String>,
@@ -81,6 +88,9 @@ pub(crate) fn strength(project: &Project, args: &StrengthArgs) -> Result<ExitCod
     match args.format {
         StrengthFormat::Human => out!("{}", render::human(&strength, project.color)),
         StrengthFormat::Json => out!("{}", render::json(&strength, args.min_score)),
+    }
+    if args.strengthen {
+        strengthen(project, args, &runs, &strength)?;
     }
     if render::below(&strength, args.min_score) {
         errln!(
@@ -203,4 +213,38 @@ fn mutate(project: &Project, args: &StrengthArgs) -> Result<Outcomes, Error> {
         });
     }
     Ok(outcomes)
+}
+
+fn strengthen(
+    project: &Project,
+    args: &StrengthArgs,
+    runs: &[Outcomes],
+    before: &score::Strength,
+) -> Result<(), Error> {
+    let tests = if args.tests.is_empty() {
+        run::characterization_tests(&project.root)
+    } else {
+        args.tests.clone()
+    };
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| project.root.join("target").join("kaizen-strength"));
+    let opts = strengthen::Options {
+        root: project.root.clone(),
+        tests,
+        work: output.join("strengthen"),
+        budget: args.budget.max(1),
+        seed: crate::cases::DEFAULT_SEED,
+    };
+    let quiet = std::env::var(env::CI).is_ok_and(|v| env::is_truthy(&v))
+        || !std::io::stderr().is_terminal();
+    let mut note = |what: &str| {
+        if !quiet {
+            errln!("kaizen: {what}");
+        }
+    };
+    let report = strengthen::strengthen(&opts, runs, &mut note)?;
+    out!("\n{}", render::strengthened(before, &report, &project.root));
+    Ok(())
 }

@@ -14,3 +14,4 @@ pub mod run;
 pub mod score;
 
 pub use score::{Strength, score};
+pub mod strengthen;

@@ -151,3 +151,84 @@ pub fn below(strength: &Strength, min_score: Option<f64>) -> bool {
         Some(min) => strength.total.score().is_none_or(|s| s < min),
     }
 }
+
+/// The strengthening report: before → after, each killed survivor with the input that kills
+/// it, the survivors left and why, the candidates tried, what was added and the wall time.
+pub fn strengthened(
+    before: &Strength,
+    report: &super::strengthen::Report,
+    root: &std::path::Path,
+) -> String {
+    let mut out = String::new();
+    let t = &before.total;
+    let killed = report.killed.len();
+    let after = Counts {
+        caught: t.caught + killed,
+        missed: t.missed.saturating_sub(killed),
+        ..*t
+    };
+    let _ = writeln!(
+        out,
+        "strengthened: mutation score {} → {} — {} of {} survivors killed by a found input, {} left ({:.1} s)",
+        percent(t.score()),
+        percent(after.score()),
+        killed,
+        report.survivors,
+        report.left.len(),
+        report.wall.as_secs_f64()
+    );
+    for (jail, (candidates, shapes, exhaustive)) in &report.pools {
+        let _ = writeln!(
+            out,
+            "  {jail}: {} candidates tried per survivor ({shapes} input shape{}, {exhaustive} with every combination)",
+            thousands(*candidates),
+            if *shapes == 1 { "" } else { "s" }
+        );
+    }
+    let survivors: Vec<&Survivor> = before.files.iter().flat_map(|f| &f.survivors).collect();
+    let said = |name: &str| {
+        survivors
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| {
+                let place = s
+                    .function
+                    .as_ref()
+                    .map(|f| format!(" in {f}"))
+                    .unwrap_or_default();
+                format!("{}:{}:{}: {}{place}", s.file, s.line, s.column, s.change)
+            })
+            .unwrap_or_else(|| name.to_string())
+    };
+    for kill in &report.killed {
+        let input = crate::distribution::compact_input(&kill.input);
+        let how = if kill.hang {
+            " (the mutant hangs on it)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "  killed {}", said(&kill.mutant));
+        let _ = writeln!(out, "    by {} input {input}{how}", kill.jail);
+    }
+    for (name, why) in &report.left {
+        let _ = writeln!(out, "  left {}: {why}", said(name));
+    }
+    for (file, n) in &report.added {
+        let shown = file.strip_prefix(root).unwrap_or(file);
+        let _ = writeln!(
+            out,
+            "  added {n} input{} to {}",
+            if *n == 1 { "" } else { "s" },
+            shown.display()
+        );
+    }
+    for pending in &report.pending {
+        let shown = pending.strip_prefix(root).unwrap_or(pending);
+        let _ = writeln!(
+            out,
+            "  wrote {} — review it with `kaizen accept` or `cargo insta review`",
+            shown.display()
+        );
+    }
+    out
+}
