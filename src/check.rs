@@ -40,6 +40,7 @@ where
             return Ok(Verdict::new(name, snapshot, 0, &env, "", baseline));
         }
         snapshot::check_name(name)?;
+        self.settings.redactions.check(name)?;
         let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
         let max_shown = crate::env::max_shown(crate::env::process)?;
         let ctx = Context::new(&self.settings, name, env)

@@ -50,6 +50,7 @@ pub mod oracle;
 #[cfg(feature = "command")]
 pub mod port;
 pub mod record;
+pub mod redact;
 pub mod report;
 mod settings;
 pub mod snapshot;

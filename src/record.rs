@@ -192,11 +192,35 @@ pub(crate) fn observe_into<J: Jailed>(
     out: &mut String,
 ) -> Result<J::Behaviour, Error> {
     let behaviour = jail.try_run(input)?;
-    // Common behaviours are written and proved exact in one pass.
-    if format::write_behaviour_exact(out, &behaviour) {
-        return Ok(behaviour);
+    let start = out.len();
+    encode_exactly(jail, input, &behaviour, out)?;
+    if let Some(redactions) = jail.redactions() {
+        let redacted = redactions
+            .apply(&out[start..])
+            .map_err(|message| Error::Config {
+                message: format!("jail {}: {message}", jail.name()),
+                hint: "change the jail's redactions".into(),
+            })?;
+        if let Some(text) = redacted {
+            out.truncate(start);
+            out.push_str(&text);
+        }
     }
-    if let Err(e) = exact::check_representable_as("outcome", &behaviour) {
+    Ok(behaviour)
+}
+
+/// Appends the exact text of `behaviour` to `out`, or fails leaving `out` as it was.
+fn encode_exactly<J: Jailed>(
+    jail: &J,
+    input: &J::Input,
+    behaviour: &J::Behaviour,
+    out: &mut String,
+) -> Result<(), Error> {
+    // Common behaviours are written and proved exact in one pass.
+    if format::write_behaviour_exact(out, behaviour) {
+        return Ok(());
+    }
+    if let Err(e) = exact::check_representable_as("outcome", behaviour) {
         let input = format::encode_input(input)
             .map(|t| format::display_input(&t))
             .unwrap_or_default();
@@ -210,10 +234,9 @@ pub(crate) fn observe_into<J: Jailed>(
             hint: e.workaround,
         });
     }
-    format::write_behaviour(out, &behaviour).map_err(|message| Error::Internal {
+    format::write_behaviour(out, behaviour).map_err(|message| Error::Internal {
         message: format!("jail {}: {message}", jail.name()),
-    })?;
-    Ok(behaviour)
+    })
 }
 
 /// Runs `jail` on every input, on `jobs` threads, and encodes what it did. Results keep the

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::env;
+use crate::redact::Redactions;
 
 /// How a jail is characterized. Build it with [`Settings::default`] and the `Jail` builder
 /// methods, or set the fields directly.
@@ -25,6 +26,9 @@ pub struct Settings {
     pub jobs: usize,
     /// How many changed cases the report shows in full. Default: 10.
     pub max_shown: usize,
+    /// What is replaced by a placeholder in each output before comparing (clocks, ids).
+    /// Default: nothing. See [`crate::redact`].
+    pub redactions: Redactions,
 }
 
 impl Default for Settings {
@@ -34,6 +38,7 @@ impl Default for Settings {
             timeout: None,
             jobs: 1,
             max_shown: 10,
+            redactions: Redactions::new(),
         }
     }
 }

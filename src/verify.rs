@@ -47,6 +47,8 @@ pub struct Context<'a> {
     pub seed: Option<u64>,
     /// The file a command jail's bare program name ran, for the header.
     pub program: Option<String>,
+    /// The jail's redactions, one line each, for the header.
+    pub redactions: Vec<String>,
     /// Threads that run cases.
     pub jobs: usize,
     /// How many changed cases to keep in full for the report.
@@ -84,6 +86,7 @@ impl Context<'static> {
             sources: Vec::new(),
             seed: None,
             program: None,
+            redactions: settings.redactions.describe(),
             jobs: settings.jobs.max(1),
             max_shown: settings.max_shown,
             record_command: format!("{}=always cargo test", crate::env::UPDATE),

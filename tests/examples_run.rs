@@ -123,3 +123,20 @@ fn the_stateful_example_records_step_by_step_and_finds_the_slipped_bag_fee() {
         "the README's stateful report drifted from what the example prints:\n{text}"
     );
 }
+
+#[test]
+fn the_redact_example_records_placeholders_and_verifies_green_on_the_next_run() {
+    let text = run_example("redact");
+    assert!(text.contains("receipt: recorded 3 cases to "), "{text}");
+    assert!(text.contains("receipt: 3 cases — all same"), "{text}");
+    assert!(text.contains("  - .lines[].id → [line id]\n"), "{text}");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let shown = &readme[readme.find("<!-- redact-snapshot -->").unwrap()..];
+    let shown = &shown[shown.find("```yaml\n").unwrap() + 8..];
+    let shown = &shown[..shown.find("```").unwrap()];
+    assert!(
+        text.contains(&format!("== the last case\n{shown}")),
+        "the README's redacted snapshot drifted from what the example records:\n{text}"
+    );
+}

@@ -93,6 +93,18 @@ fn the_readme_isolated_jail_is_the_example_code_and_its_snapshot() {
 }
 
 #[test]
+fn the_readme_redact_block_is_the_example_code() {
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/redact.rs"))
+            .unwrap();
+    let code = block_after(&readme(), "<!-- redact -->");
+    assert!(
+        example.contains(&code),
+        "README block not in examples/redact.rs:\n{code}"
+    );
+}
+
+#[test]
 fn the_readme_stateful_blocks_are_the_example_code() {
     let readme = readme();
     let example =

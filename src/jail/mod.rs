@@ -63,6 +63,12 @@ pub trait Jailed: Sync {
         let _ = shown;
         None
     }
+
+    /// What is replaced by placeholders in each behaviour before it is compared or written
+    /// (see [`crate::redact`]). `None` (the default) redacts nothing.
+    fn redactions(&self) -> Option<&crate::redact::Redactions> {
+        None
+    }
 }
 
 /// A difference as the report would show it, for [`Jailed::focus`].
@@ -225,6 +231,25 @@ where
         self
     }
 
+    /// Replaces the value at `selector` in each returned value by `placeholder` before
+    /// comparing and writing: `.created_at`, `[].id`, `.items[].id`, `["a key"]`, `[0]`,
+    /// `.*` (insta's selectors). The snapshot header lists every redaction. See
+    /// [`crate::redact`].
+    pub fn redact(mut self, selector: &str, placeholder: impl Into<String>) -> Self {
+        self.settings.redactions =
+            std::mem::take(&mut self.settings.redactions).at(selector, placeholder);
+        self
+    }
+
+    /// Replaces every match of `pattern` in each encoded behaviour by `placeholder` (after
+    /// the [`Jail::redact`] places). Needs the `redact` feature.
+    #[cfg(feature = "redact")]
+    pub fn redact_regex(mut self, pattern: &str, placeholder: impl Into<String>) -> Self {
+        self.settings.redactions =
+            std::mem::take(&mut self.settings.redactions).matching(pattern, placeholder);
+        self
+    }
+
     /// Calls the jailed function once, catching a panic as behaviour.
     ///
     /// ```
@@ -354,5 +379,10 @@ where
 
     fn focus(&self, shown: &Shown<'_>) -> Option<Focus> {
         self.focus.and_then(|focus| focus(shown))
+    }
+
+    fn redactions(&self) -> Option<&crate::redact::Redactions> {
+        let redactions = &self.settings.redactions;
+        (!redactions.is_empty()).then_some(redactions)
     }
 }

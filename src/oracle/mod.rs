@@ -108,6 +108,28 @@ where
         self
     }
 
+    /// Redacts the value at `selector` in what either version returns; see [`Jail::redact`].
+    pub fn redact(mut self, selector: &str, placeholder: impl Into<String>) -> Self {
+        let placeholder = placeholder.into();
+        self.original = self.original.redact(selector, placeholder.clone());
+        self.refactored = self.refactored.redact(selector, placeholder.clone());
+        self.settings.redactions =
+            std::mem::take(&mut self.settings.redactions).at(selector, placeholder);
+        self
+    }
+
+    /// Redacts every match of `pattern` in what either version does; see
+    /// [`Jail::redact_regex`]. Needs the `redact` feature.
+    #[cfg(feature = "redact")]
+    pub fn redact_regex(mut self, pattern: &str, placeholder: impl Into<String>) -> Self {
+        let placeholder = placeholder.into();
+        self.original = self.original.redact_regex(pattern, placeholder.clone());
+        self.refactored = self.refactored.redact_regex(pattern, placeholder.clone());
+        self.settings.redactions =
+            std::mem::take(&mut self.settings.redactions).matching(pattern, placeholder);
+        self
+    }
+
     /// Gives each call of either version `limit` to return; see [`Jail::timeout`].
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.settings.timeout = Some(limit);
@@ -163,6 +185,7 @@ where
     /// variables.
     pub fn run_with(&self, cases: &Cases<I>, env: Environment) -> Result<Verdict, Error> {
         snapshot::check_name(&self.name)?;
+        self.settings.redactions.check(&self.name)?;
         let snapshot = self.snapshot_path();
         if crate::jail::in_isolation_child() {
             // A child process running one case of an isolated jail (see `Jail::isolated`).

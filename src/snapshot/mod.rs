@@ -91,6 +91,10 @@ pub struct Info {
     /// (`python3 → /usr/bin/python3`). Older snapshots have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<String>,
+    /// What the jail redacted in each output before it was written (`.created_at →
+    /// [timestamp]`), in the order applied. Older snapshots have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redactions: Vec<String>,
     /// Written only when one stop (a panic, a timeout, an exit) holds most of the cases: the
     /// inputs mostly stop at one guard. A file without it (older files too) has no such note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -554,6 +558,7 @@ mod tests {
                 sources: vec!["list (2)".into()],
                 seed: None,
                 program: None,
+                redactions: Vec::new(),
                 behaviours: None,
             }),
         };

@@ -271,6 +271,7 @@ fn make_header<J: Jailed>(
             sources: ctx.sources.clone(),
             seed: ctx.seed,
             program: ctx.program.clone(),
+            redactions: ctx.redactions.clone(),
             behaviours: classes.note(),
         }),
     }
