@@ -95,19 +95,25 @@ fn same_value<I: Serialize>(
     earlier: &Prepared<I>,
     case: &Case<I>,
 ) -> Result<(), Error> {
-    let (a, b) = (
-        exact::fingerprint(&earlier.input),
-        exact::fingerprint(&case.input),
-    );
+    same_value_as(jail, (&earlier.input, &earlier.text, &earlier.origin), case)
+}
+
+/// [`same_value`] for an earlier input given by its parts: value, text and origin.
+pub(crate) fn same_value_as<I: Serialize>(
+    jail: &str,
+    (input, text, origin): (&I, &str, &Origin),
+    case: &Case<I>,
+) -> Result<(), Error> {
+    let (a, b) = (exact::fingerprint(input), exact::fingerprint(&case.input));
     if a.is_ok() && a == b {
         return Ok(());
     }
     Err(Error::Unrepresentable {
         jail: jail.to_string(),
-        case: format!("{} and case {}", earlier.origin, case.origin),
+        case: format!("{origin} and case {}", case.origin),
         message: format!(
             "two different inputs are written alike, so one of them reads back from YAML as a different value:\n{}",
-            format::display_input(&earlier.text)
+            format::display_input(text)
         ),
         hint: "use plain structs, enums, options, sequences, maps, numbers and strings in the input type (wrap an inner Option in an enum or a struct with a field; keep a NaN's sign in an integer)".into(),
     })
@@ -125,49 +131,86 @@ pub fn check_round_trip<I: Serialize + DeserializeOwned>(
     jail: &str,
     prepared: &[Prepared<I>],
 ) -> Result<(), Error> {
-    let mut proven: HashSet<u64, BuildHasherDefault<Prehashed>> = HashSet::default();
-    for p in prepared {
-        if p.shape.is_some_and(|shape| proven.contains(&shape)) {
-            continue;
-        }
-        reads_back_exactly(jail, p)?;
-        if let Some(shape) = p.shape {
-            proven.insert(shape);
-        }
+    check_round_trip_each(
+        jail,
+        prepared
+            .iter()
+            .map(|p| (&p.input, p.text.as_str(), p.shape, &p.origin)),
+    )
+}
+
+/// [`check_round_trip`] over inputs given by their parts: value, text, shape and origin.
+pub(crate) fn check_round_trip_each<'a, I: Serialize + DeserializeOwned + 'a>(
+    jail: &str,
+    inputs: impl Iterator<Item = (&'a I, &'a str, Option<u64>, &'a Origin)>,
+) -> Result<(), Error> {
+    let mut proof = RoundTrip::default();
+    for (input, text, shape, origin) in inputs {
+        proof.check(jail, input, text, shape, origin)?;
     }
     Ok(())
+}
+
+/// The round-trip check one input at a time, remembering the shapes proven so far.
+#[derive(Default)]
+pub(crate) struct RoundTrip {
+    proven: HashSet<u64, BuildHasherDefault<Prehashed>>,
+}
+
+impl RoundTrip {
+    /// Proves that `input`, written as `text`, reads back exactly (see
+    /// [`check_round_trip`]); an input of a shape already proven passes at once.
+    pub(crate) fn check<I: Serialize + DeserializeOwned>(
+        &mut self,
+        jail: &str,
+        input: &I,
+        text: &str,
+        shape: Option<u64>,
+        origin: &Origin,
+    ) -> Result<(), Error> {
+        if shape.is_some_and(|shape| self.proven.contains(&shape)) {
+            return Ok(());
+        }
+        reads_back_exactly(jail, input, text, origin)?;
+        if let Some(shape) = shape {
+            self.proven.insert(shape);
+        }
+        Ok(())
+    }
 }
 
 /// Reads one input back from its text and compares it with the original.
 fn reads_back_exactly<I: Serialize + DeserializeOwned>(
     jail: &str,
-    p: &Prepared<I>,
+    input: &I,
+    text: &str,
+    origin: &Origin,
 ) -> Result<(), Error> {
     let refuse = |problem: String, workaround: String| Error::Unrepresentable {
         jail: jail.to_string(),
-        case: p.origin.to_string(),
+        case: origin.to_string(),
         message: problem,
         hint: workaround,
     };
-    exact::check_representable_as("input", &p.input)
+    exact::check_representable_as("input", input)
         .map_err(|e| refuse(format!("{} at {}", e.problem, e.path), e.workaround))?;
-    let back: I = format::decode_input(&p.text).map_err(|e| {
+    let back: I = format::decode_input(text).map_err(|e| {
         refuse(
             format!("the input does not read back from YAML: {e}"),
             "report this input type as a kaizen bug".into(),
         )
     })?;
-    let (a, b) = (exact::fingerprint(&p.input), exact::fingerprint(&back));
+    let (a, b) = (exact::fingerprint(input), exact::fingerprint(&back));
     if a.is_err() || a != b {
         return Err(refuse(
-            format!("the input reads back from YAML as a different value:\n{}", format::display_input(&p.text)),
+            format!("the input reads back from YAML as a different value:\n{}", format::display_input(text)),
             "use plain structs, enums, options, sequences, maps, numbers and strings in the input type".into(),
         ));
     }
     Ok(())
 }
 
-fn unrepresentable(jail: &str, origin: &Origin, e: &serde_yaml::Error) -> Error {
+pub(crate) fn unrepresentable(jail: &str, origin: &Origin, e: &serde_yaml::Error) -> Error {
     let message = e.to_string();
     let hint = if message.contains("bytes") {
         "serde bytes (serde_bytes, #[serde(with = \"serde_bytes\")]) cannot be stored; use a plain Vec<u8> field"

@@ -21,6 +21,7 @@ use crate::snapshot::{self, lock::Lock};
 use crate::{Error, Settings, settings};
 
 mod compare;
+mod fresh;
 mod lockstep;
 mod matched;
 mod plan;

@@ -5,6 +5,8 @@
 //! - [`lockstep`](super::lockstep), the common case: the sources produce exactly the recorded
 //!   inputs in the recorded order. The snapshot is streamed, never loaded, and a file to
 //!   write is the recording with the changed behaviours put in.
+//! - [`fresh`](super::fresh), a first recording: no snapshot on disk, every input new.
+//!   The texts are kept in two buffers and the file is streamed from them.
 //! - [`matched`](super::matched), everything else: new, dropped, reordered or duplicate
 //!   inputs, a missing or unusual snapshot, `KAIZEN_UPDATE=always`, `--runs`. The snapshot is
 //!   loaded and each input matched to its recording by text.
@@ -17,6 +19,7 @@ use crate::jail::Jailed;
 use crate::record::Prepared;
 
 use super::Context;
+use super::fresh::{self, Fresh};
 use super::lockstep;
 use super::matched;
 use super::plan::Found;
@@ -47,6 +50,7 @@ impl<I> Comparison<I> {
                     origin: p.origin,
                 })
                 .collect(),
+            Body::Fresh(fresh) => fresh.cases,
         }
     }
 
@@ -79,6 +83,9 @@ pub(crate) enum Body<I> {
         /// The behaviour now of each input, by the same position.
         behaviours: Vec<String>,
     },
+    /// A first recording: every distinct input in source order, with its behaviour now,
+    /// their texts in two buffers.
+    Fresh(Fresh<I>),
 }
 
 /// The behaviours now of changed cases, in one buffer: case `n` (0-based) → text.
@@ -142,6 +149,10 @@ pub(crate) fn compare<J: Jailed>(
     cases: Vec<Case<J::Input>>,
     ctx: &Context<'_>,
 ) -> Result<Comparison<J::Input>, Error> {
+    let cases = match fresh::compare(jail, cases, ctx)? {
+        Ok(found) => return Ok(found),
+        Err(cases) => cases,
+    };
     match lockstep::compare(jail, cases, ctx)? {
         Ok(found) => Ok(found),
         Err(cases) => matched::compare(jail, cases, ctx),

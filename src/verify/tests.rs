@@ -1,12 +1,12 @@
-//! Comparing along the recording (lockstep) and comparing by matching must agree on every
-//! verdict and file.
+//! Comparing along the recording (lockstep), a first recording's own path (fresh) and
+//! comparing by matching must agree on every verdict and file.
 
 use std::path::Path;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
-use super::{Context, Verdict, lockstep, matched, plan, verify, write};
+use super::{Context, Verdict, fresh, lockstep, matched, plan, verify, write};
 use crate::cases::Case;
 use crate::env::{Environment, UpdateMode};
 use crate::jail::Jailed;
@@ -267,4 +267,50 @@ fn a_pending_file_the_loader_would_refuse_is_not_written() {
         .filter(|n| n.to_string_lossy().contains(".tmp-"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_first_recording_and_the_matching_comparison_give_identical_verdicts_and_files() {
+    let config = Config {
+        cases: 120,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[12; 32]);
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    let strategy = (
+        proptest::collection::vec(0u16..40, 0..40),
+        any::<bool>(),
+        modes(),
+        1usize..3,
+        0usize..4,
+        prop_oneof![Just(u64::MAX), 200u64..2_000],
+    );
+    runner
+        .run(&strategy, |(inputs, changed, env, jobs, shown, limit)| {
+            let fresh = tempfile::tempdir().unwrap();
+            let general = tempfile::tempdir().unwrap();
+            let jail = jail(changed);
+            let cases = || Cases::new().list(inputs.clone()).generate();
+            let ctx = |dir: &Path| context(dir, env.clone(), jobs, shown).max_snapshot_size(limit);
+            let a = verify(&jail, cases(), &ctx(fresh.path()));
+            let b = verify_matched(&jail, cases(), &ctx(general.path()));
+            prop_assert_eq!(outcome(fresh.path(), a), outcome(general.path(), b));
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn the_first_recording_path_runs_only_when_there_is_no_snapshot_and_one_run_per_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let jail = jail(false);
+    let cases = || Cases::new().list([1u16, 2, 3]).generate();
+    let ctx = context(dir.path(), env(UpdateMode::Auto, false), 1, 10);
+    let twice = context(dir.path(), env(UpdateMode::Auto, false), 1, 10).runs(2);
+    assert!(fresh::compare(&jail, cases(), &twice).unwrap().is_err());
+    let found = fresh::compare(&jail, cases(), &ctx).unwrap().ok().unwrap();
+    assert_eq!(found.tally.finish().new, 3);
+    verify(&jail, cases(), &ctx).unwrap();
+    assert!(fresh::compare(&jail, cases(), &ctx).unwrap().is_err());
 }

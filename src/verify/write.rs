@@ -98,14 +98,28 @@ fn write_file<J: Jailed>(
             behaviours,
         } => {
             record::check_round_trip(jail.name(), prepared)?;
-            let classes = Distribution::of(
+            let texts = || {
                 prepared
                     .iter()
                     .zip(behaviours)
-                    .map(|(p, b)| (p.text.as_str(), b.as_str())),
-            );
+                    .map(|(p, b)| (p.text.as_str(), b.as_str()))
+            };
+            let classes = Distribution::of(texts());
             let header = make_header(jail, ctx, prepared.len(), pending, &classes);
-            write_built(jail.name(), ctx, path, &header, prepared, behaviours)
+            write_built(jail.name(), ctx, path, &header, texts)
+        }
+        Body::Fresh(fresh) => {
+            if let Some(i) = fresh.unprovable {
+                let case = &fresh.cases[i];
+                // Checked again, alone, for its error.
+                record::check_round_trip_each(
+                    jail.name(),
+                    std::iter::once((&case.input, fresh.inputs.get(i), None, &case.origin)),
+                )?;
+            }
+            let classes = Distribution::of(fresh.texts());
+            let header = make_header(jail, ctx, fresh.cases.len(), pending, &classes);
+            write_built(jail.name(), ctx, path, &header, || fresh.texts())
         }
         Body::Recording {
             changes,
@@ -140,23 +154,22 @@ fn write_file<J: Jailed>(
 
 /// Writes a built body case by case after its header, without joining it into one text
 /// first: refused before anything is written when the loader would refuse the file.
-fn write_built<I>(
+/// `cases` gives each case's (input, behaviour) texts in order.
+fn write_built<'a, C: Iterator<Item = (&'a str, &'a str)>>(
     jail: &str,
     ctx: &Context<'_>,
     path: &Path,
     header: &Header,
-    prepared: &[record::Prepared<I>],
-    behaviours: &[String],
+    cases: impl Fn() -> C,
 ) -> Result<(), Error> {
     let header = snapshot::render_header(header);
-    let cases = || prepared.iter().zip(behaviours);
-    let body: usize = cases().map(|(p, b)| p.text.len() + b.len()).sum();
+    let body: usize = cases().map(|(i, b)| i.len() + b.len()).sum();
     let total = (header.len() + body.max(1)) as u64;
     if total > ctx.max_snapshot_size {
-        let sizes = cases().enumerate().map(|(i, (p, b))| size::CaseSize {
-            number: i + 1,
-            input: format::display_input(&p.text),
-            bytes: (p.text.len() + b.len()) as u64,
+        let sizes = cases().enumerate().map(|(n, (i, b))| size::CaseSize {
+            number: n + 1,
+            input: format::display_input(i),
+            bytes: (i.len() + b.len()) as u64,
         });
         let biggest = size::biggest(sizes);
         return Err(size::too_big(jail, total, ctx.max_snapshot_size, biggest));
@@ -164,8 +177,8 @@ fn write_built<I>(
     let io = |e| Error::io(path, "write the snapshot", e);
     snapshot::write_atomic_with(path, |out| {
         out.write_all(header.as_bytes()).map_err(io)?;
-        for (p, behaviour) in cases() {
-            out.write_all(p.text.as_bytes()).map_err(io)?;
+        for (input, behaviour) in cases() {
+            out.write_all(input.as_bytes()).map_err(io)?;
             out.write_all(behaviour.as_bytes()).map_err(io)?;
         }
         // As `snapshot::render`: a file ends with a line break, also with no case.
