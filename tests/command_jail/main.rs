@@ -3,6 +3,7 @@
 mod combinations;
 mod demo;
 mod helpers;
+mod links;
 mod running;
 mod serialization;
 mod spec;

@@ -56,6 +56,7 @@
 
 mod bytes;
 mod capture;
+mod captured;
 mod case;
 mod error;
 mod fields;

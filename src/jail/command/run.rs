@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::bytes::Data;
-use super::capture::capture_files;
+use super::captured::capture_files;
 use super::case::CommandCase;
 use super::error::HINT_MARK;
 use super::fields::check_relative;
