@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::cases::{Case, Cases, Origin};
-use crate::env::Environment;
+use crate::env::{Environment, UpdateMode};
 use crate::jail::Jail;
 use crate::verify::{self, Context, Verdict};
 use crate::{Error, report, settings, snapshot};
@@ -51,6 +51,13 @@ where
             )
             .max_snapshot_size(max_snapshot_size);
         register(&ctx.snapshot, self.caller)?;
+        // A recording from scratch runs each case more than once and refuses unstable ones.
+        let from_scratch = ctx.env.mode == UpdateMode::Always || !ctx.snapshot.exists();
+        let ctx = if from_scratch && !ctx.env.ci {
+            ctx.runs(self.settings.record_runs.max(1))
+        } else {
+            ctx
+        };
         let mut generated = cases.generate();
         let mut sources = cases.describe();
         let added_file = crate::strengthen::added::path(&ctx.snapshot);

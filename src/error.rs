@@ -82,6 +82,10 @@ pub enum Error {
         cases: Vec<String>,
         /// How many cases were unstable in all.
         count: usize,
+        /// For a Rust jail: the redaction that would hide the first difference
+        /// (`.redact(".created_at", "[placeholder]")`); `None` for a command jail, whose
+        /// remedy is a `scrub:` rule.
+        redaction: Option<String>,
     },
     /// A jail spec file (for a command jail) is invalid.
     Spec {
@@ -224,6 +228,7 @@ impl fmt::Display for Error {
                 runs,
                 cases,
                 count,
+                redaction,
             } => {
                 write!(
                     f,
@@ -234,6 +239,12 @@ impl fmt::Display for Error {
                 }
                 if *count > cases.len() {
                     write!(f, "\n\n…and {} more unstable cases", count - cases.len())?;
+                }
+                if let Some(redaction) = redaction {
+                    return write!(
+                        f,
+                        "\n  hint: hide what changes between runs (times, ids) with a redaction on the jail, e.g. {redaction} (where the first of these cases differed), or record with .record_runs(1) to accept the risk of a flaky snapshot"
+                    );
                 }
                 write!(
                     f,

@@ -352,11 +352,15 @@ pub fn check_stable<J: Jailed>(
 ) -> Result<(), Error> {
     let mut unstable: Vec<usize> = Vec::new();
     let mut shown = Vec::new();
+    let mut redaction = None;
     for _ in 1..runs {
         let again = run_all(jail, inputs, jobs, tick)?;
         for (i, (a, b)) in first.iter().zip(&again).enumerate() {
             if a.text != b.text && !unstable.contains(&i) {
                 unstable.push(i);
+                if redaction.is_none() {
+                    redaction = crate::redact::suggestion(&a.text, &b.text);
+                }
                 if shown.len() < 5 {
                     let input = format::encode_input(inputs[i])
                         .map(|t| format::display_input(&t))
@@ -383,6 +387,7 @@ pub fn check_stable<J: Jailed>(
         runs,
         cases: shown,
         count: unstable.len(),
+        redaction,
     })
 }
 

@@ -29,6 +29,10 @@ pub struct Settings {
     /// What is replaced by a placeholder in each output before comparing (clocks, ids).
     /// Default: nothing. See [`crate::redact`].
     pub redactions: Redactions,
+    /// Runs of each case when a Rust jail records from scratch (no snapshot yet, or
+    /// `KAIZEN_UPDATE=always`): a case whose behaviour differs between runs is refused
+    /// before anything is written. Default: 2. 1 runs each case once.
+    pub record_runs: usize,
 }
 
 impl Default for Settings {
@@ -39,6 +43,7 @@ impl Default for Settings {
             jobs: 1,
             max_shown: 10,
             redactions: Redactions::new(),
+            record_runs: 2,
         }
     }
 }

@@ -140,3 +140,21 @@ fn the_redact_example_records_placeholders_and_verifies_green_on_the_next_run() 
         "the README's redacted snapshot drifted from what the example records:\n{text}"
     );
 }
+
+#[test]
+fn the_record_runs_example_refuses_a_clock_then_records_it_redacted() {
+    let text = run_example("record_runs");
+    assert!(
+        text.contains("== refused\nquote: 2 case(s) behaved differently in 2 runs of the same input; nothing was recorded\n"),
+        "{text}"
+    );
+    assert!(text.contains("input:\n    20\n"), "{text}");
+    assert!(
+        text.contains(r#"e.g. .redact(".valid_until", "[placeholder]")"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("== redacted\nquote: recorded 2 cases to "),
+        "{text}"
+    );
+}

@@ -105,6 +105,20 @@ fn the_readme_redact_block_is_the_example_code() {
 }
 
 #[test]
+fn the_readme_record_runs_block_is_the_example_code() {
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/record_runs.rs"
+    ))
+    .unwrap();
+    let code = block_after(&readme(), "<!-- record-runs -->");
+    assert!(
+        example.contains(&code),
+        "README block not in examples/record_runs.rs:\n{code}"
+    );
+}
+
+#[test]
 fn the_readme_stateful_blocks_are_the_example_code() {
     let readme = readme();
     let example =

@@ -250,6 +250,15 @@ where
         self
     }
 
+    /// Runs each case `runs` times when the jail records from scratch (no snapshot yet, or
+    /// `KAIZEN_UPDATE=always`) and refuses a case that behaved differently, naming it and
+    /// the redaction that would hide the difference. Default 2; 1 records each case once.
+    /// Verifying an existing snapshot always runs each case once.
+    pub fn record_runs(mut self, runs: usize) -> Self {
+        self.settings.record_runs = runs.max(1);
+        self
+    }
+
     /// Calls the jailed function once, catching a panic as behaviour.
     ///
     /// ```

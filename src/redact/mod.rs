@@ -16,6 +16,9 @@
 //! compare redacted texts.
 
 mod selector;
+mod suggest;
+
+pub(crate) use suggest::suggestion;
 
 use selector::Selector;
 use serde_yaml::Value;
