@@ -76,6 +76,16 @@ where
             input,
             origin: Origin::Strengthened { index },
         }));
+        let (generated, minimized) = keep_minimized(generated, &ctx)?;
+        if let Some(note) = &minimized {
+            sources.push(format!(
+                "minimized: {} of the cases kept by `kaizen strength --minimize` (from {})",
+                generated.len(),
+                note.from
+            ));
+        }
+        let mut ctx = ctx;
+        ctx.minimized = minimized;
         if let Some(dir) = crate::env::process(crate::env::STRENGTHEN) {
             let bases: Vec<String> = generated
                 .iter()
@@ -124,6 +134,32 @@ where
     fn name_str(&self) -> &str {
         crate::jail::Jailed::name(self)
     }
+}
+
+/// When the snapshot holds a reduced case set (`info.minimized`), only the inputs it holds
+/// are replayed: the sources' other inputs were left out on purpose, after review.
+fn keep_minimized<I: Serialize>(
+    cases: Vec<Case<I>>,
+    ctx: &Context<'_>,
+) -> Result<(Vec<Case<I>>, Option<snapshot::MinimizedNote>), Error> {
+    let note = match snapshot::format::stream::open(&ctx.snapshot, ctx.max_snapshot_size) {
+        Ok(Some(reader)) => reader.header.info.minimized.clone(),
+        _ => None,
+    };
+    let Some(note) = note else {
+        return Ok((cases, None));
+    };
+    let Some(loaded) = snapshot::load_with_limit(&ctx.snapshot, ctx.max_snapshot_size)? else {
+        return Ok((cases, None));
+    };
+    let kept: std::collections::HashSet<&str> = loaded.cases()?.iter().map(|c| c.input).collect();
+    let cases = cases
+        .into_iter()
+        .filter(|c| {
+            snapshot::format::encode_input(&c.input).is_ok_and(|t| kept.contains(t.as_str()))
+        })
+        .collect();
+    Ok((cases, Some(note)))
 }
 
 type Registry = Mutex<HashMap<PathBuf, &'static Location<'static>>>;

@@ -50,6 +50,8 @@ pub struct Context<'a> {
     pub program: Option<String>,
     /// The jail's redactions, one line each, for the header.
     pub redactions: Vec<String>,
+    /// The reduced-case-set note the snapshot carries (kept when it is written again).
+    pub minimized: Option<snapshot::MinimizedNote>,
     /// Threads that run cases.
     pub jobs: usize,
     /// How many changed cases to keep in full for the report.
@@ -88,6 +90,7 @@ impl Context<'static> {
             seed: None,
             program: None,
             redactions: settings.redactions.describe(),
+            minimized: None,
             jobs: settings.jobs.max(1),
             max_shown: settings.max_shown,
             record_command: format!("{}=always cargo test", crate::env::UPDATE),

@@ -36,6 +36,7 @@ fn request(dir: &Path, mode: Mode) {
         budget: 1000,
         seed: 1,
         skip: Default::default(),
+        from: Default::default(),
     };
     std::fs::write(probe::request_path(dir), serde_json::to_vec(&r).unwrap()).unwrap();
 }
@@ -140,4 +141,42 @@ fn strengthened_inputs_beside_the_snapshot_are_recorded_as_their_own_source() {
         pending.contains("- input:\n  - 20\n  - false\n  returned: 2\n"),
         "{pending}"
     );
+}
+
+#[test]
+fn a_minimized_snapshot_replays_only_the_cases_it_holds_and_keeps_its_note() {
+    use kaizen::env::{Environment, UpdateMode};
+    let dir = tempfile::tempdir().unwrap();
+    let jail = Jail::new("band", |(w, e): (u32, bool)| band(w, e)).snapshot_dir(dir.path());
+    let cases = kaizen::Cases::new().combinations((vec![0u32, 10, 30], vec![false, true]));
+    let env = |mode| Environment {
+        mode,
+        ..Environment::default()
+    };
+    jail.run_with(&cases, env(UpdateMode::Auto)).unwrap();
+    // What `--minimize` writes: the kept cases under the old header, with the note.
+    let snap = dir.path().join("band.snap");
+    let loaded = kaizen::snapshot::load(&snap).unwrap().unwrap();
+    let kept: Vec<_> = loaded.cases().unwrap().into_iter().take(2).collect();
+    let mut header = loaded.header.clone();
+    let info = header.info.as_mut().unwrap();
+    info.cases = 2;
+    info.minimized = Some(kaizen::snapshot::MinimizedNote {
+        from: 6,
+        mutants_killed: 13,
+    });
+    let body: String = kept
+        .iter()
+        .map(|c| format!("{}{}", c.input, c.behaviour))
+        .collect();
+    std::fs::write(&snap, kaizen::snapshot::render(&header, &body)).unwrap();
+
+    let v = jail.run_with(&cases, env(UpdateMode::No)).unwrap();
+    assert!(v.passed(), "{}", kaizen::report::render(&v, false));
+    assert_eq!((v.total, v.same, v.new), (2, 2, 0));
+    // Re-recording keeps the reduced set and its note.
+    jail.run_with(&cases, env(UpdateMode::Always)).unwrap();
+    let again = kaizen::snapshot::load(&snap).unwrap().unwrap();
+    assert_eq!(again.info.cases, 2);
+    assert_eq!(again.info.minimized.as_ref().map(|m| m.from), Some(6));
 }

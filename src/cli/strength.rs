@@ -56,6 +56,10 @@ pub struct StrengthArgs {
     /// `NAME.strengthened.yaml` and record them to pending snapshot files for review.
     #[arg(long)]
     pub strengthen: bool,
+    /// Then reduce each jail's cases to the fewest that kill every caught mutant (greedy set
+    /// cover, one case per behaviour class kept), written as pending snapshot files.
+    #[arg(long)]
+    pub minimize: bool,
     /// The most candidate inputs per jail when strengthening.
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub budget: usize,
@@ -91,6 +95,11 @@ pub(crate) fn strength(project: &Project, args: &StrengthArgs) -> Result<ExitCod
     }
     if args.strengthen {
         strengthen(project, args, &runs, &strength)?;
+    }
+    if args.minimize {
+        let (opts, mut note) = (options(project, args), noter());
+        let report = crate::strength::minimize::minimize(&opts, &runs, &mut note)?;
+        out!("\n{}", render::minimized(&report, &project.root));
     }
     if render::below(&strength, args.min_score) {
         errln!(
@@ -221,6 +230,13 @@ fn strengthen(
     runs: &[Outcomes],
     before: &score::Strength,
 ) -> Result<(), Error> {
+    let (opts, mut note) = (options(project, args), noter());
+    let report = strengthen::strengthen(&opts, runs, &mut note)?;
+    out!("\n{}", render::strengthened(before, &report, &project.root));
+    Ok(())
+}
+
+fn options(project: &Project, args: &StrengthArgs) -> strengthen::Options {
     let tests = if args.tests.is_empty() {
         run::characterization_tests(&project.root)
     } else {
@@ -230,21 +246,22 @@ fn strengthen(
         .output
         .clone()
         .unwrap_or_else(|| project.root.join("target").join("kaizen-strength"));
-    let opts = strengthen::Options {
+    strengthen::Options {
         root: project.root.clone(),
         tests,
         work: output.join("strengthen"),
         budget: args.budget.max(1),
         seed: crate::cases::DEFAULT_SEED,
-    };
+    }
+}
+
+/// Says what a long step is doing, on a terminal and off CI.
+fn noter() -> impl FnMut(&str) {
     let quiet = std::env::var(env::CI).is_ok_and(|v| env::is_truthy(&v))
         || !std::io::stderr().is_terminal();
-    let mut note = |what: &str| {
+    move |what: &str| {
         if !quiet {
             errln!("kaizen: {what}");
         }
-    };
-    let report = strengthen::strengthen(&opts, runs, &mut note)?;
-    out!("\n{}", render::strengthened(before, &report, &project.root));
-    Ok(())
+    }
 }

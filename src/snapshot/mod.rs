@@ -99,6 +99,20 @@ pub struct Info {
     /// inputs mostly stop at one guard. A file without it (older files too) has no such note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviours: Option<BehaviourNote>,
+    /// Set when the cases were reduced by `kaizen strength --minimize`: only the inputs the
+    /// file holds are replayed (the sources' other inputs are left out, not new). A file
+    /// without it holds every input its sources make.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimized: Option<MinimizedNote>,
+}
+
+/// The header's note on a reduced case set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinimizedNote {
+    /// Cases before reducing.
+    pub from: usize,
+    /// Mutants the kept cases kill (every one the full set killed).
+    pub mutants_killed: usize,
 }
 
 /// The header's note on a lopsided characterization (see `distribution`).
@@ -560,6 +574,7 @@ mod tests {
                 program: None,
                 redactions: Vec::new(),
                 behaviours: None,
+                minimized: None,
             }),
         };
         render(

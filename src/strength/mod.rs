@@ -14,4 +14,5 @@ pub mod run;
 pub mod score;
 
 pub use score::{Strength, score};
+pub mod minimize;
 pub mod strengthen;

@@ -232,3 +232,57 @@ pub fn strengthened(
     }
     out
 }
+
+/// The minimizing report: per jail, cases before → after, the mutants they kill, the case time
+/// before → after, and the pending file to review.
+pub fn minimized(report: &super::minimize::Report, root: &std::path::Path) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "minimized: {} caught mutant{} replayed against every recorded case{} ({:.1} s)",
+        report.mutants,
+        if report.mutants == 1 { "" } else { "s" },
+        if report.unbuilt > 0 {
+            format!(", {} did not build here", report.unbuilt)
+        } else {
+            String::new()
+        },
+        report.wall.as_secs_f64()
+    );
+    for name in &report.unkilled {
+        let _ = writeln!(
+            out,
+            "  caught by cargo-mutants but by no replayed case here (a build or timeout effect): {name}"
+        );
+    }
+    for cut in &report.cuts {
+        let _ = writeln!(
+            out,
+            "  {}: {} → {} cases, killing the same {} mutant{} (greedy set cover{})",
+            cut.jail,
+            thousands(cut.before),
+            thousands(cut.kept.len()),
+            cut.mutants_killed,
+            if cut.mutants_killed == 1 { "" } else { "s" },
+            if cut.for_classes > 0 {
+                format!(", {} more kept for their behaviour class", cut.for_classes)
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(
+            out,
+            "    case time on the unmutated code: {:.2} ms → {:.2} ms",
+            cut.micros.0 as f64 / 1000.0,
+            cut.micros.1 as f64 / 1000.0
+        );
+        let shown = cut.pending.strip_prefix(root).unwrap_or(&cut.pending);
+        let _ = writeln!(
+            out,
+            "    wrote {} — review it with `kaizen accept {}` or `cargo insta review`",
+            shown.display(),
+            cut.jail
+        );
+    }
+    out
+}

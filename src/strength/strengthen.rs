@@ -291,7 +291,7 @@ fn explore(
     })
 }
 
-fn write_request(
+pub(super) fn write_request(
     dir: &Path,
     mode: probe::Mode,
     literals: &[i64],
@@ -304,6 +304,7 @@ fn write_request(
         budget: opts.budget,
         seed: opts.seed,
         skip: skip.clone(),
+        from: BTreeMap::new(),
     };
     let json = serde_json::to_vec(&request).map_err(|e| Error::Internal {
         message: e.to_string(),
@@ -314,7 +315,7 @@ fn write_request(
 /// Runs a test binary under a request; returns whether it was killed for making no progress
 /// within `limit`. `done` says when the jails have all finished (the rest of the binary's
 /// tests need not run).
-fn run_probe(
+pub(super) fn run_probe(
     exe: &Path,
     opts: &Options,
     dir: &Path,
@@ -381,7 +382,7 @@ fn progress_size(dir: &Path) -> u64 {
 }
 
 /// Builds a test target and returns its executable.
-fn build(root: &Path, test: &str, work: &Path) -> Result<PathBuf, Error> {
+pub(super) fn build(root: &Path, test: &str, work: &Path) -> Result<PathBuf, Error> {
     let output = Command::new("cargo")
         .args(["test", "--no-run", "--message-format=json", "--test", test])
         .current_dir(root)
@@ -442,14 +443,14 @@ fn literals(root: &Path, survivors: &[Mutant]) -> Vec<i64> {
 
 /// A legacy file with one mutant applied; the original text is put back when dropped, and a
 /// backup under the work folder brings it back after a crash ([`restore_backups`]).
-struct Mutated {
+pub(super) struct Mutated {
     path: PathBuf,
     backup: PathBuf,
     original: String,
 }
 
 impl Mutated {
-    fn apply(root: &Path, work: &Path, mutant: &Mutant) -> Result<Mutated, Error> {
+    pub(super) fn apply(root: &Path, work: &Path, mutant: &Mutant) -> Result<Mutated, Error> {
         let path = root.join(&mutant.file);
         let original = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read", e))?;
         let mutated = replace_span(&original, mutant).ok_or_else(|| Error::Config {
@@ -483,7 +484,7 @@ impl Drop for Mutated {
 }
 
 /// Puts back every legacy file a killed run left mutated.
-fn restore_backups(work: &Path, root: &Path) -> Result<(), Error> {
+pub(super) fn restore_backups(work: &Path, root: &Path) -> Result<(), Error> {
     let backups = work.join("backup");
     let mut stack = vec![backups.clone()];
     while let Some(dir) = stack.pop() {

@@ -23,6 +23,9 @@ pub enum Mode {
     Explore,
     /// Run them on a mutant and stop at the first that behaves otherwise.
     Judge,
+    /// Run every recorded case of the snapshot and mark each that behaves otherwise than
+    /// recorded (for the kill matrix of `--minimize`).
+    Matrix,
 }
 
 /// `request.json` in the request folder.
@@ -39,6 +42,9 @@ pub struct Request {
     /// Candidates (by pool position) the unmutated code hung on, per jail: left out.
     #[serde(default)]
     pub skip: BTreeMap<String, Vec<usize>>,
+    /// Matrix mode: the case to start at, per jail (after a hang on the one before).
+    #[serde(default)]
+    pub from: BTreeMap<String, usize>,
 }
 
 /// `JAIL.pool.json`: the candidates of one jail and what the unmutated code does with them.
@@ -75,6 +81,7 @@ pub fn progress_path(dir: &Path, jail: &str, mode: Mode) -> PathBuf {
     let kind = match mode {
         Mode::Explore => "explored",
         Mode::Judge => "judged",
+        Mode::Matrix => "matrix",
     };
     dir.join(format!("{jail}.{kind}"))
 }
@@ -105,7 +112,72 @@ pub fn serve<J: Jailed>(
         Mode::Explore => explore(jail, bases, snapshot, dir, &request),
         Mode::Judge if pool_path(dir, name).exists() => judge(jail, dir),
         Mode::Judge => Ok(()),
+        Mode::Matrix => matrix(jail, snapshot, dir, &request),
     }
+}
+
+/// A jail's case times on the unmutated code (microseconds, by case), from a matrix run.
+pub fn times_path(dir: &Path, jail: &str) -> PathBuf {
+    dir.join(format!("{jail}.times.json"))
+}
+
+/// `JAIL.times.json`: where the jail's snapshot is and how long each recorded case took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Times {
+    /// The snapshot file.
+    pub snapshot: PathBuf,
+    /// Microseconds per recorded case, in file order.
+    pub micros: Vec<u64>,
+}
+
+fn matrix<J: Jailed>(
+    jail: &J,
+    snapshot: &Path,
+    dir: &Path,
+    request: &Request,
+) -> Result<(), Error> {
+    let name = jail.name();
+    let Some(loaded) = crate::snapshot::load(snapshot)? else {
+        return Ok(());
+    };
+    let cases = loaded.cases()?;
+    let from = request.from.get(name).copied().unwrap_or(0);
+    let progress_file = progress_path(dir, name, Mode::Matrix);
+    let mut progress = std::fs::OpenOptions::new()
+        .create(true)
+        .append(from > 0)
+        .write(true)
+        .truncate(from == 0)
+        .open(&progress_file)
+        .map_err(io(&progress_file, "write the strengthening progress"))?;
+    let mut times = Vec::new();
+    let mut now = String::new();
+    for case in cases.iter().skip(from) {
+        let Ok(value) = format::decode_input::<J::Input>(case.input) else {
+            progress
+                .write_all(b"x")
+                .map_err(io(&progress_file, "write"))?;
+            times.push(0);
+            continue;
+        };
+        now.clear();
+        let start = Instant::now();
+        record::observe_into(jail, &value, &mut now)?;
+        times.push(start.elapsed().as_micros() as u64);
+        let mark = if now == case.behaviour { b"s" } else { b"d" };
+        progress
+            .write_all(mark)
+            .map_err(io(&progress_file, "write"))?;
+    }
+    if from == 0 {
+        let times = Times {
+            snapshot: snapshot.to_path_buf(),
+            micros: times,
+        };
+        let json = serde_json::to_vec(&times).unwrap_or_default();
+        crate::snapshot::write_atomic(&times_path(dir, name), &json)?;
+    }
+    Ok(())
 }
 
 fn explore<J: Jailed>(

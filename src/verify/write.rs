@@ -286,6 +286,7 @@ fn make_header<J: Jailed>(
             program: ctx.program.clone(),
             redactions: ctx.redactions.clone(),
             behaviours: classes.note(),
+            minimized: ctx.minimized.clone(),
         }),
     }
 }
