@@ -75,3 +75,101 @@ fn real_cargo_mutants_finds_the_one_threshold_no_recorded_input_reaches() {
         .collect();
     assert!(pending.is_empty(), "no pending file either");
 }
+
+/// The fixture crate in a temporary folder, with kaizen's path made absolute.
+fn fixture_copy(temp: &Path) -> std::path::PathBuf {
+    let kaizen = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let crate_dir = temp.join("fixture");
+    copy_tree(&kaizen.join("tests/fixtures/strength"), &crate_dir);
+    let manifest = crate_dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let absolute = format!("path = {:?}", kaizen.display().to_string());
+    std::fs::write(&manifest, text.replace("path = \"../../..\"", &absolute)).unwrap();
+    crate_dir
+}
+
+fn kaizen_strength(crate_dir: &Path, flag: &str) -> String {
+    let kaizen = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_kaizen"))
+        .args(["strength", "--merge"])
+        .arg(kaizen.join("tests/fixtures/strength/captured"))
+        .arg(flag)
+        .current_dir(crate_dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            kaizen.join("target/strength-end-to-end"),
+        )
+        .env_remove("KAIZEN_UPDATE")
+        .env_remove("KAIZEN_STRENGTHEN")
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+#[ignore = "builds the fixture crate once per mutant: cargo test --test strength_end_to_end -- --ignored"]
+fn strengthening_the_captured_run_finds_the_weight_of_twenty_and_puts_the_legacy_file_back() {
+    let temp = tempfile::tempdir().unwrap();
+    let crate_dir = fixture_copy(temp.path());
+    let legacy = std::fs::read(crate_dir.join("jail/band.rs")).unwrap();
+    let snapshot = std::fs::read(crate_dir.join("snapshots/band.snap")).unwrap();
+    let stdout = kaizen_strength(&crate_dir, "--strengthen");
+    assert!(
+        stdout.contains("strengthened: mutation score 92.9% → 100% — 1 of 1 survivors killed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("by band input [20,"), "{stdout}");
+    let added =
+        std::fs::read_to_string(crate_dir.join("snapshots/band.strengthened.yaml")).unwrap();
+    assert!(
+        added.starts_with(
+            "- kills: 'jail/band.rs:5:33: replace > with >= in price_band'\n  input:\n  - 20\n"
+        ),
+        "{added}"
+    );
+    let pending = std::fs::read_to_string(crate_dir.join("snapshots/band.snap.new")).unwrap();
+    assert!(
+        pending.contains("- strengthened (1) from band.strengthened.yaml"),
+        "{pending}"
+    );
+    assert_eq!(
+        std::fs::read(crate_dir.join("jail/band.rs")).unwrap(),
+        legacy
+    );
+    assert_eq!(
+        std::fs::read(crate_dir.join("snapshots/band.snap")).unwrap(),
+        snapshot
+    );
+}
+
+#[test]
+#[ignore = "builds the fixture crate once per mutant: cargo test --test strength_end_to_end -- --ignored"]
+fn minimizing_the_captured_run_keeps_fewer_cases_that_kill_all_thirteen_caught_mutants() {
+    let temp = tempfile::tempdir().unwrap();
+    let crate_dir = fixture_copy(temp.path());
+    let legacy = std::fs::read(crate_dir.join("jail/band.rs")).unwrap();
+    let stdout = kaizen_strength(&crate_dir, "--minimize");
+    assert!(
+        stdout.contains("band: 6 → 4 cases, killing the same 13 mutants"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("by no replayed case"), "{stdout}");
+    let pending = std::fs::read_to_string(crate_dir.join("snapshots/band.snap.new")).unwrap();
+    assert!(pending.contains("  cases: 4\n"), "{pending}");
+    assert!(
+        pending.contains("  minimized:\n    from: 6\n    mutants_killed: 13\n"),
+        "{pending}"
+    );
+    assert_eq!(
+        std::fs::read(crate_dir.join("jail/band.rs")).unwrap(),
+        legacy
+    );
+}
