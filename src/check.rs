@@ -43,8 +43,13 @@ where
         self.settings.redactions.check(name)?;
         let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
         let max_shown = crate::env::max_shown(crate::env::process)?;
+        let shard = match self.settings.shard {
+            Some(shard) => Some(shard),
+            None => crate::env::shard(crate::env::process)?,
+        };
         let ctx = Context::new(&self.settings, name, env)
             .max_shown(max_shown.unwrap_or(self.settings.max_shown))
+            .shard(shard)
             .source(
                 self.caller.file().replace('\\', "/"),
                 Some(self.caller.line()),

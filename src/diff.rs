@@ -107,10 +107,9 @@ pub fn diff(expected: &str, actual: &str, color: bool) -> String {
     diff_lines(expected, actual, &Palette::new(color))
 }
 
-/// The diff with the given palette. A last line without `\n` is ended before comparing, so
-/// it is never shown as changed only because the other text goes on after it (unless that
-/// newline is the only difference, which is then shown).
-pub(crate) fn diff_lines(expected: &str, actual: &str, p: &Palette) -> String {
+/// The two texts as a line diff compares them: a last line without `\n` is ended, unless
+/// that newline is the only difference.
+pub(crate) fn comparable(expected: &str, actual: &str) -> (String, String) {
     let ended = |text: &str| {
         let mut ended = text.to_string();
         if !text.is_empty() && !text.ends_with('\n') {
@@ -118,11 +117,19 @@ pub(crate) fn diff_lines(expected: &str, actual: &str, p: &Palette) -> String {
         }
         ended
     };
-    let (mut old, mut new) = (ended(expected), ended(actual));
+    let (old, new) = (ended(expected), ended(actual));
     if old == new && expected != actual {
-        (old, new) = (expected.to_string(), actual.to_string());
+        (expected.to_string(), actual.to_string())
+    } else {
+        (old, new)
     }
-    let (expected, actual) = (old, new);
+}
+
+/// The diff with the given palette. A last line without `\n` is ended before comparing, so
+/// it is never shown as changed only because the other text goes on after it (unless that
+/// newline is the only difference, which is then shown).
+pub(crate) fn diff_lines(expected: &str, actual: &str, p: &Palette) -> String {
+    let (expected, actual) = comparable(expected, actual);
     let diff = TextDiff::configure()
         .algorithm(Algorithm::Histogram)
         .diff_lines(&expected, &actual);

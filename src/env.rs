@@ -71,6 +71,35 @@ pub const MAX_SHOWN: &str = "KAIZEN_MAX_SHOWN";
 /// names a request folder. Under it, `Jail::check` explores or judges candidate inputs (see
 /// `strengthen`) instead of verifying, and writes no snapshot.
 pub const STRENGTHEN: &str = "KAIZEN_STRENGTHEN";
+
+/// `KAIZEN_SHARD`: verify only one part of every `cargo test` jail's cases, `K/N` (or
+/// `hash:K/N`), as `kaizen verify --shard K/N` does; a sharded run never writes a snapshot.
+/// See [`crate::shard`].
+pub const SHARD: &str = "KAIZEN_SHARD";
+
+/// The shard `KAIZEN_SHARD` names (read through `get`), if it is set and not empty.
+///
+/// ```
+/// let get = |_: &str| Some("2/4".to_string());
+/// assert_eq!(kaizen::env::shard(get).unwrap().unwrap().to_string(), "2/4");
+/// assert!(kaizen::env::shard(|_: &str| Some("9/4".to_string())).is_err());
+/// ```
+pub fn shard(
+    get: impl Fn(&str) -> Option<String>,
+) -> Result<Option<crate::shard::Shard>, crate::Error> {
+    match get(SHARD).filter(|v| !v.trim().is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|e| crate::Error::Config {
+                message: format!("{SHARD}: {e}"),
+                hint: format!("unset {SHARD} to verify every case"),
+            }),
+    }
+}
+
 /// `KAIZEN_FUZZ_CASES`: how many inputs kaizen's own robustness property tests try
 /// (default 2,000 in `cargo test`); set it high for a long fuzzing run.
 pub const FUZZ_CASES: &str = "KAIZEN_FUZZ_CASES";

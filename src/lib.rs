@@ -36,6 +36,7 @@
 //! front door and the `kaizen` binary as the command-line one. In [`oracle`] mode the
 //! jailed original itself, run live, is the reference instead of a snapshot.
 
+pub mod accept_cases;
 pub mod cases;
 mod check;
 #[cfg(feature = "cli")]
@@ -46,6 +47,7 @@ pub mod env;
 mod error;
 mod exit_code;
 pub mod jail;
+pub mod ledger;
 pub mod oracle;
 #[cfg(feature = "command")]
 pub mod port;
@@ -53,6 +55,7 @@ pub mod record;
 pub mod redact;
 pub mod report;
 mod settings;
+pub mod shard;
 pub mod snapshot;
 pub mod stateful;
 #[cfg(feature = "command")]

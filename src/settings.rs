@@ -33,6 +33,9 @@ pub struct Settings {
     /// `KAIZEN_UPDATE=always`): a case whose behaviour differs between runs is refused
     /// before anything is written. Default: 2. 1 runs each case once.
     pub record_runs: usize,
+    /// Verify only this part of the cases, and write nothing. Default: none, or the shard
+    /// `KAIZEN_SHARD` names.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
             max_shown: 10,
             redactions: Redactions::new(),
             record_runs: 2,
+            shard: None,
         }
     }
 }

@@ -22,6 +22,7 @@ use crate::{Error, Settings, settings};
 
 mod compare;
 mod fresh;
+mod groups;
 mod lockstep;
 mod matched;
 mod plan;
@@ -30,6 +31,7 @@ mod tests;
 mod verdict;
 mod write;
 
+pub use groups::{Group, MAX_GROUP_LINES, MAX_GROUPS, bounded_lines, change_key, groups_of};
 pub use verdict::{Baseline, Difference, NewCase, Shrunk, Tally, Verdict, Written};
 
 /// What a verification run needs besides the jail and its cases.
@@ -65,6 +67,8 @@ pub struct Context<'a> {
     pub runs: usize,
     /// The largest snapshot file read (`KAIZEN_MAX_SNAPSHOT_SIZE`, read at the front door).
     pub max_snapshot_size: u64,
+    /// Only the cases of this shard are verified, and nothing is written.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Context<'static> {
@@ -97,6 +101,7 @@ impl Context<'static> {
             tick: &|| {},
             runs: 1,
             max_snapshot_size: crate::env::DEFAULT_MAX_SNAPSHOT_SIZE,
+            shard: settings.shard,
         }
     }
 }
@@ -153,6 +158,17 @@ impl<'a> Context<'a> {
         self
     }
 
+    /// Verifies only the cases of `shard` (none: all), writing nothing when sharded.
+    pub fn shard(mut self, shard: Option<crate::shard::Shard>) -> Self {
+        self.shard = shard;
+        self
+    }
+
+    /// Does this run verify the case whose input has this snapshot text?
+    pub(crate) fn in_shard(&self, input_text: &str) -> bool {
+        self.shard.is_none_or(|s| s.contains(input_text))
+    }
+
     /// Calls `tick` once per finished run of a case, so `runs` times per case (progress
     /// bars).
     pub fn tick<'b>(self, tick: &'b (dyn Fn() + Sync)) -> Context<'b>
@@ -189,6 +205,13 @@ pub fn verify<J: Jailed>(
     snapshot::check_name(jail.name())?;
     let mut comparison = compare::compare(jail, cases, ctx)?;
     let mut plan = plan::plan(&comparison.found(), &ctx.env);
+    if ctx.shard.is_some() {
+        // A shard sees part of the cases: it never writes (a missing snapshot is still
+        // refused).
+        if plan != plan::Plan::RefuseMissing {
+            plan = plan::Plan::Nothing;
+        }
+    }
     let mut verdict = if !write::needs_lock(plan, ctx) {
         write::carry_out(jail, ctx, comparison, plan, None)?
     } else {
@@ -205,6 +228,7 @@ pub fn verify<J: Jailed>(
     for difference in &mut verdict.differences {
         difference.focus_with(jail, baseline);
     }
+    verdict.shard = ctx.shard;
     Ok(verdict)
 }
 

@@ -4,14 +4,17 @@
 //! the project (its `jail/` specs and `snapshots/`), runs the subcommand and maps the result
 //! to a documented [`ExitCode`].
 
+mod accept;
 mod behaviours;
 mod console;
 mod init;
 mod interrupt;
+mod merge;
 mod pending;
 mod port;
 mod progress;
 mod run;
+mod show;
 mod strength;
 
 use std::io::IsTerminal;
@@ -139,6 +142,34 @@ pub enum Command {
         /// `--color WHEN`.
         #[command(flatten)]
         color: Color,
+        /// Verify only part K of N of every jail's cases (`K/N` or `hash:K/N`, by a stable
+        /// hash of each input); writes nothing. `kaizen merge` combines the shards' JSON
+        /// reports.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<crate::shard::Shard>,
+        /// A pure refactoring step: any change fails, whatever KAIZEN_UPDATE says, and
+        /// nothing is written.
+        #[arg(long)]
+        refactor: bool,
+        /// Append this run (commit, jails, cases, same/changed/new, duration) to
+        /// snapshots/kaizen-steps.tsv; `kaizen log --steps` shows them.
+        #[arg(long)]
+        ledger: bool,
+    },
+    /// Combine the JSON reports of `kaizen verify --shard K/N` runs into one report.
+    #[command(
+        after_help = "Example:\n  for k in 1 2 3 4; do kaizen verify --shard $k/4 --format json > shard-$k.json; done\n  kaizen merge shard-*.json"
+    )]
+    Merge {
+        /// JSON reports of `kaizen verify --format json`, one per shard.
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// `--color WHEN`.
+        #[command(flatten)]
+        color: Color,
     },
     /// Run each jail's original program and its port (the spec's `port:`) side by side
     /// on every case and report where they differ; records nothing.
@@ -158,17 +189,47 @@ pub enum Command {
         #[command(flatten)]
         color: Color,
     },
-    /// Accept pending results: `NAME.snap.new` replaces `NAME.snap`.
-    #[command(after_help = "Example:\n  kaizen accept report")]
+    /// Accept pending results: `NAME.snap.new` replaces `NAME.snap`, or only some cases.
+    #[command(
+        after_help = "Examples:\n  kaizen accept report\n  kaizen accept report --case 3,17 --group 1 --reason \"totals are rounded now\"\n\nEvery acceptance of changed behaviour is written to snapshots/kaizen-ledger.yaml."
+    )]
     Accept {
         /// Jails whose pending results to accept; default: all.
         jails: Vec<String>,
+        /// Accept only these cases (numbers from the report); the others stay pending.
+        #[arg(long = "case", value_name = "N,…", value_delimiter = ',')]
+        cases: Vec<usize>,
+        /// Accept only the cases of these groups (numbers from the report).
+        #[arg(long = "group", value_name = "G,…", value_delimiter = ',')]
+        groups: Vec<usize>,
+        /// Why the change is wanted, for the ledger (required with --case or --group).
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// List the accepted changes in snapshots/kaizen-ledger.yaml, or the verify steps.
+    #[command(after_help = "Examples:\n  kaizen log\n  kaizen log --steps")]
+    Log {
+        /// Show the steps recorded by `kaizen verify --ledger` as a table.
+        #[arg(long)]
+        steps: bool,
     },
     /// Drop pending results (`NAME.snap.new`).
     #[command(after_help = "Example:\n  kaizen reject report")]
     Reject {
         /// Jails whose pending results to drop; default: all.
         jails: Vec<String>,
+    },
+    /// Show recorded cases in full: input, recorded behaviour, behaviour now and the diff.
+    #[command(after_help = "Example:\n  kaizen show report 3 17")]
+    Show {
+        /// The jail.
+        jail: String,
+        /// Case numbers, as the report of `kaizen verify` gives them.
+        #[arg(required = true)]
+        cases: Vec<usize>,
+        /// `--color WHEN`.
+        #[command(flatten)]
+        color: Color,
     },
     /// Show the jails, their case counts and pending results.
     #[command(after_help = "Example:\n  kaizen list")]
@@ -229,7 +290,23 @@ fn run_command(project: &Project, command: &Command) -> Result<ExitCode, Error> 
             run::verify(project, jails, *format, shown)
         }
         Command::Port { jails, format, .. } => port::port(project, jails, *format),
-        Command::Accept { jails } => pending::accept(project, jails),
+        Command::Merge {
+            reports, format, ..
+        } => merge::merge(project, reports, *format),
+        Command::Accept {
+            jails,
+            cases,
+            groups,
+            reason,
+        } => {
+            let selection = crate::accept_cases::Selection {
+                cases: cases.clone(),
+                groups: groups.clone(),
+            };
+            accept::accept(project, jails, &selection, reason.as_deref())
+        }
+        Command::Log { steps } => accept::log(project, *steps),
+        Command::Show { jail, cases, .. } => show::show(project, jail, cases),
         Command::Reject { jails } => pending::reject(project, jails),
         Command::List => pending::list(project),
         Command::Strength(args) => strength::strength(project, args),
@@ -245,7 +322,10 @@ impl Command {
             Command::Record { .. } => "record",
             Command::Verify { .. } => "verify",
             Command::Port { .. } => "port",
+            Command::Merge { .. } => "merge",
             Command::Accept { .. } => "accept",
+            Command::Log { .. } => "log",
+            Command::Show { .. } => "show",
             Command::Reject { .. } => "reject",
             Command::List => "list",
             Command::Strength(_) => "strength",
@@ -266,7 +346,10 @@ impl Command {
     /// `--color` as given after the subcommand; `None` when the subcommand prints no report.
     fn color(&self) -> Option<Color> {
         match self {
-            Command::Verify { color, .. } | Command::Port { color, .. } => Some(*color),
+            Command::Verify { color, .. }
+            | Command::Port { color, .. }
+            | Command::Merge { color, .. }
+            | Command::Show { color, .. } => Some(*color),
             Command::Strength(args) => Some(args.color),
             _ => None,
         }
@@ -286,6 +369,12 @@ pub(crate) struct Project {
     root: PathBuf,
     jobs: usize,
     color: bool,
+    /// The part of every jail's cases this run verifies (`--shard`).
+    shard: Option<crate::shard::Shard>,
+    /// `--refactor`: any change fails and nothing is written.
+    refactor: bool,
+    /// `--ledger`: the run is appended to the step ledger.
+    ledger: bool,
 }
 
 impl Project {
@@ -302,7 +391,7 @@ impl Project {
             (Some(_), None) => Err(unused(
                 "--color",
                 &cli.command,
-                "`--color` colours the reports of verify, port and strength",
+                "`--color` colours the reports of verify, port, merge, show and strength",
             ))?,
             (before, after) => after.and_then(|a| a.color).or(before),
         };
@@ -316,7 +405,23 @@ impl Project {
             ColorChoice::Never => false,
             ColorChoice::Auto => crate::report::use_color(std::io::stdout().is_terminal()),
         };
-        Ok(Project { root, jobs, color })
+        let (shard, refactor, ledger) = match &cli.command {
+            Command::Verify {
+                shard,
+                refactor,
+                ledger,
+                ..
+            } => (*shard, *refactor, *ledger),
+            _ => (None, false, false),
+        };
+        Ok(Project {
+            root,
+            jobs,
+            color,
+            shard,
+            refactor,
+            ledger,
+        })
     }
 
     fn jail_dir(&self) -> PathBuf {

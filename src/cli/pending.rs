@@ -8,7 +8,10 @@ use crate::snapshot::{self, pending_path};
 use crate::{Error, ExitCode};
 
 /// Pending files of the named jails, or every pending file in `snapshots/`.
-fn pending_files(project: &Project, names: &[String]) -> Result<Vec<(String, PathBuf)>, Error> {
+pub(crate) fn pending_files(
+    project: &Project,
+    names: &[String],
+) -> Result<Vec<(String, PathBuf)>, Error> {
     if !names.is_empty() {
         return names
             .iter()

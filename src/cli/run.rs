@@ -40,6 +40,7 @@ fn characterize(
         .record_command(format!("kaizen record {name}"))
         .runs(runs)
         .max_snapshot_size(max_snapshot_size)
+        .shard(project.shard)
         .tick(&tick);
     let result = verify::verify(&jail, cases, &ctx);
     progress.finish();
@@ -112,7 +113,13 @@ pub(crate) fn verify(
     format: Format,
     max_shown: Option<usize>,
 ) -> Result<ExitCode, Error> {
-    let env = Environment::from_process()?;
+    let mut env = Environment::from_process()?;
+    if project.refactor {
+        // A refactoring step changes nothing: a change fails, and nothing is written.
+        env.mode = UpdateMode::No;
+        env.force_pass = false;
+    }
+    let started = std::time::Instant::now();
     let mut results = Vec::new();
     for spec in project.specs(names)? {
         if super::console::closed() {
@@ -146,10 +153,36 @@ pub(crate) fn verify(
             Err(e) => e.exit_code(),
         })
     });
+    if project.ledger {
+        append_step(project, &results, started.elapsed())?;
+    }
     match format {
         Format::Human => {}
         Format::Json => outln!("{}", report::json::render(&project.root, &results)),
         Format::Junit => out!("{}", report::junit::render(&project.root, &results)),
     }
     Ok(code)
+}
+
+/// Appends this verify run to the step ledger (`--ledger`).
+fn append_step(
+    project: &Project,
+    results: &[JailResult],
+    took: std::time::Duration,
+) -> Result<(), Error> {
+    let verdicts: Vec<&verify::Verdict> = results
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok())
+        .collect();
+    let step = crate::ledger::Step {
+        date: crate::ledger::now_utc(),
+        commit: crate::ledger::git_commit(&project.root).unwrap_or_else(|| "-".into()),
+        jails: results.len(),
+        cases: verdicts.iter().map(|v| v.total).sum(),
+        same: verdicts.iter().map(|v| v.same).sum(),
+        changed: verdicts.iter().map(|v| v.changed).sum(),
+        new: verdicts.iter().map(|v| v.new).sum(),
+        millis: took.as_millis(),
+    };
+    crate::ledger::append_step(&project.snapshot_dir(), &step)
 }

@@ -259,6 +259,13 @@ where
         self
     }
 
+    /// Verifies only part `shard` of the cases (`"2/4".parse()?`) and writes nothing; by
+    /// default the shard `KAIZEN_SHARD` names, if any. See [`crate::shard`].
+    pub fn shard(mut self, shard: crate::shard::Shard) -> Self {
+        self.settings.shard = Some(shard);
+        self
+    }
+
     /// Calls the jailed function once, catching a panic as behaviour.
     ///
     /// ```

@@ -103,7 +103,8 @@ impl<J: Jailed> SideBySide<'_, J> {
                 tally.same();
                 continue;
             }
-            let shown = tally.changed(|| Difference {
+            let key = crate::verify::change_key(&p.text, &b.text, &a.text);
+            let shown = tally.changed_as(n + 1, key, || Difference {
                 number: n + 1,
                 line: lines[n],
                 origin: Some(p.origin.clone()),

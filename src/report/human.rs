@@ -95,6 +95,7 @@ pub fn render(v: &Verdict, color: bool) -> String {
     if let Some(warning) = v.behaviours.warning() {
         let _ = writeln!(out, "  {}", paint(p.bad, &format!("warning: {warning}")));
     }
+    out.push_str(&groups(v));
     for d in &v.differences {
         out.push('\n');
         render_difference(&mut out, v, d, &p);
@@ -137,6 +138,71 @@ pub fn render(v: &Verdict, color: bool) -> String {
     out
 }
 
+/// Groups of two or more cases listed by the human report (the largest).
+const GROUPS_SHOWN: usize = 5;
+
+/// The groups of cases that changed the same way, largest first, one line each; empty when
+/// every changed case changed in its own way.
+///
+/// `group 1: 412 cases changed the same way: `- exit: 0` / `+ exit: 1` (e.g. case 3, 17, 40 …)`
+pub fn groups(v: &Verdict) -> String {
+    let mut out = String::new();
+    let shared: Vec<_> = v.groups.iter().filter(|g| g.cases > 1).collect();
+    if shared.is_empty() {
+        return out;
+    }
+    out.push('\n');
+    for g in shared.iter().take(GROUPS_SHOWN) {
+        let mut examples: Vec<String> = g.examples.iter().take(3).map(|n| thousands(*n)).collect();
+        if g.cases > 3 {
+            examples.push("…".into());
+        }
+        let _ = writeln!(
+            out,
+            "group {}: {} changed the same way: {} (e.g. case {})",
+            g.number,
+            count(g.cases, "case", "cases"),
+            g.describe(),
+            examples.join(", ")
+        );
+    }
+    if shared.len() > GROUPS_SHOWN {
+        let rest = &shared[GROUPS_SHOWN..];
+        let _ = writeln!(
+            out,
+            "…and {} more {} of {} each (`--format json` lists every group)",
+            thousands(rest.len()),
+            if rest.len() == 1 { "group" } else { "groups" },
+            match (rest.last(), rest.first()) {
+                (Some(small), Some(big)) if small.cases != big.cases => format!(
+                    "{} to {} cases",
+                    thousands(small.cases),
+                    thousands(big.cases)
+                ),
+                _ => count(rest[0].cases, "case", "cases"),
+            }
+        );
+    }
+    let alone = v.groups.iter().filter(|g| g.cases == 1).count();
+    if alone > 0 {
+        let _ = writeln!(
+            out,
+            "{} changed in a way of {} own",
+            count(alone, "other case", "other cases"),
+            if alone == 1 { "its" } else { "their" }
+        );
+    }
+    if v.ungrouped > 0 {
+        let _ = writeln!(
+            out,
+            "{} not grouped (more than {} distinct changes)",
+            count(v.ungrouped, "case", "cases"),
+            thousands(crate::verify::MAX_GROUPS)
+        );
+    }
+    out
+}
+
 fn render_difference(out: &mut String, v: &Verdict, d: &Difference, p: &Palette) {
     let origin = d
         .origin
@@ -154,9 +220,13 @@ fn render_difference(out: &mut String, v: &Verdict, d: &Difference, p: &Palette)
         paint(
             p.title,
             &format!(
-                "case {} of {}{origin}{location}",
+                "case {} of {}{origin}{location}{}",
                 thousands(d.number),
                 thousands(v.total),
+                v.group_of(d.number)
+                    .filter(|g| g.cases > 1)
+                    .map(|g| format!(" (group {})", g.number))
+                    .unwrap_or_default()
             )
         )
     );

@@ -1,51 +1,78 @@
-//! The JSON report of a run over several jails: `{"jails": [...], "exit_code": N}`, one
-//! object per jail with its status, counts, what was written and the shown differences.
-//! Each difference's texts are cut to [`MAX_TEXT_LINES`] lines; `left_out` counts the lines
-//! cut from each (present only when something was cut).
+//! The JSON report of a run over several jails: `{"version": 1, "jails": [...],
+//! "exit_code": N}`, one object per jail with its status, counts, what was written, the
+//! groups of cases that changed the same way and the shown differences. Each difference's
+//! texts are cut to [`MAX_TEXT_LINES`] lines; `left_out` counts the lines cut from each
+//! (present only when something was cut). `kaizen merge` reads these reports back.
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{JailResult, relative, status};
 use crate::diff::{bounded, first_lines};
 use crate::distribution::Distribution;
-use crate::verify::{Difference, Written};
+use crate::verify::{Difference, Group, MAX_GROUP_LINES, NewCase, Verdict, Written, bounded_lines};
 
 /// The most lines of an input or behaviour text a JSON difference holds.
 pub const MAX_TEXT_LINES: usize = 200;
 
-#[derive(Serialize)]
-struct JsonJail<'a> {
-    jail: &'a str,
-    spec: &'a str,
-    status: &'static str,
-    exit_code: i32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    snapshot: Option<String>,
-    cases: usize,
-    same: usize,
-    changed: usize,
-    new: usize,
-    dropped: usize,
-    written: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    behaviours: Option<JsonBehaviours>,
-    differences: Vec<JsonDifference<'a>>,
+/// The version of the JSON report's format (`"version"` at its top): raised when a field
+/// changes meaning or goes away; new fields may appear in any version.
+pub const VERSION: u32 = 1;
+
+/// The JSON report, also read back by `kaizen merge`.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct JsonDoc {
+    #[serde(default)]
+    pub version: u32,
+    pub jails: Vec<JsonJail>,
+    pub exit_code: i32,
+}
+
+/// One jail in the JSON report.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct JsonJail {
+    pub jail: String,
+    pub spec: String,
+    pub status: String,
+    pub exit_code: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
+    /// The shard this report covers (`k/n`), when it covers one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    pub cases: usize,
+    pub same: usize,
+    pub changed: usize,
+    pub new: usize,
+    pub dropped: usize,
+    /// Recorded cases whose input an earlier recorded case holds too.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub duplicates: usize,
+    pub written: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behaviours: Option<JsonBehaviours>,
+    #[serde(default)]
+    pub groups: Vec<JsonGroup>,
+    #[serde(default)]
+    pub ungrouped: usize,
+    pub differences: Vec<JsonDifference>,
+    #[serde(default)]
+    pub new_inputs: Vec<JsonNew>,
 }
 
 /// The behaviour classes of a jail's cases: how many, the largest, and the warning when one
 /// stop dominates.
-#[derive(Serialize)]
-struct JsonBehaviours {
-    classes: usize,
-    largest: String,
-    largest_cases: usize,
-    largest_examples: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    warning: Option<String>,
+#[derive(Serialize, Deserialize)]
+pub(crate) struct JsonBehaviours {
+    pub classes: usize,
+    pub largest: String,
+    pub largest_cases: usize,
+    pub largest_examples: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 impl JsonBehaviours {
@@ -61,39 +88,66 @@ impl JsonBehaviours {
     }
 }
 
-#[derive(Serialize)]
-struct JsonDifference<'a> {
-    case: usize,
-    line: usize,
-    origin: Option<String>,
+/// A group of cases that changed the same way.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct JsonGroup {
+    pub group: usize,
+    pub cases: usize,
+    pub removed: Vec<String>,
+    pub added: Vec<String>,
+    pub examples: Vec<usize>,
+}
+
+/// One changed case.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct JsonDifference {
+    pub case: usize,
+    pub line: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<usize>,
+    pub origin: Option<String>,
     /// Where a stateful case changed: `step 7 of 12: …` (absent for other jails).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    headline: Option<&'a str>,
-    input: String,
-    expected: String,
-    actual: String,
-    expected_kind: &'a str,
-    actual_kind: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    left_out: Option<LeftOut>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    pub input: String,
+    pub expected: String,
+    pub actual: String,
+    pub expected_kind: String,
+    pub actual_kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_out: Option<LeftOut>,
 }
 
 /// Lines cut from each text of a difference.
-#[derive(Serialize, Default, PartialEq)]
-struct LeftOut {
-    input: usize,
-    expected: usize,
-    actual: usize,
+#[derive(Serialize, Deserialize, Default, PartialEq)]
+pub(crate) struct LeftOut {
+    pub input: usize,
+    pub expected: usize,
+    pub actual: usize,
 }
 
-impl<'a> JsonDifference<'a> {
-    fn new(d: &'a Difference) -> JsonDifference<'a> {
-        let cut = |text: &str| {
-            (
-                bounded(text, MAX_TEXT_LINES),
-                first_lines(text, MAX_TEXT_LINES).1,
-            )
-        };
+/// One input not yet recorded.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct JsonNew {
+    pub origin: String,
+    pub input: String,
+    pub actual: String,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A text cut to [`MAX_TEXT_LINES`], and how many lines were cut.
+fn cut(text: &str) -> (String, usize) {
+    (
+        bounded(text, MAX_TEXT_LINES),
+        first_lines(text, MAX_TEXT_LINES).1,
+    )
+}
+
+impl JsonDifference {
+    fn new(v: &Verdict, d: &Difference) -> JsonDifference {
         let (input, input_cut) = cut(&d.input);
         let (expected, expected_cut) = cut(&d.expected);
         let (actual, actual_cut) = cut(&d.actual);
@@ -105,62 +159,97 @@ impl<'a> JsonDifference<'a> {
         JsonDifference {
             case: d.number,
             line: d.line,
+            group: v.group_of(d.number).map(|g| g.number),
             origin: d.origin.as_ref().map(ToString::to_string),
-            headline: d.headline.as_deref(),
+            headline: d.headline.clone(),
             input,
             expected,
             actual,
-            expected_kind: &d.expected_label,
-            actual_kind: &d.actual_label,
+            expected_kind: d.expected_label.clone(),
+            actual_kind: d.actual_label.clone(),
             left_out: (left_out != LeftOut::default()).then_some(left_out),
         }
     }
 }
 
-/// The JSON report, with paths relative to `root`.
-pub fn render(root: &Path, results: &[JailResult]) -> String {
-    let jails: Vec<JsonJail<'_>> = results
-        .iter()
-        .map(|r| {
-            let mut j = JsonJail {
-                jail: &r.name,
-                spec: &r.spec,
-                status: status(&r.result),
-                exit_code: 0,
-                error: None,
-                snapshot: None,
-                cases: 0,
-                same: 0,
-                changed: 0,
-                new: 0,
-                dropped: 0,
-                written: None,
-                behaviours: None,
-                differences: Vec::new(),
+impl JsonGroup {
+    fn new(g: &Group) -> JsonGroup {
+        JsonGroup {
+            group: g.number,
+            cases: g.cases,
+            removed: bounded_lines(&g.removed, MAX_GROUP_LINES),
+            added: bounded_lines(&g.added, MAX_GROUP_LINES),
+            examples: g.examples.clone(),
+        }
+    }
+}
+
+impl JsonNew {
+    fn new(n: &NewCase) -> JsonNew {
+        JsonNew {
+            origin: n.origin.to_string(),
+            input: cut(&n.input).0,
+            actual: cut(&n.actual).0,
+        }
+    }
+}
+
+/// One jail's part of the report.
+fn jail(root: &Path, r: &JailResult) -> JsonJail {
+    let mut j = JsonJail {
+        jail: r.name.clone(),
+        spec: r.spec.clone(),
+        status: status(&r.result).to_string(),
+        exit_code: 0,
+        error: None,
+        snapshot: None,
+        shard: None,
+        cases: 0,
+        same: 0,
+        changed: 0,
+        new: 0,
+        dropped: 0,
+        duplicates: 0,
+        written: None,
+        behaviours: None,
+        groups: Vec::new(),
+        ungrouped: 0,
+        differences: Vec::new(),
+        new_inputs: Vec::new(),
+    };
+    match &r.result {
+        Ok(v) => {
+            j.exit_code = v.exit_code().code();
+            j.snapshot = Some(relative(root, &v.snapshot));
+            j.shard = v.shard.map(|s| s.to_string());
+            (j.cases, j.same, j.changed, j.new, j.dropped, j.duplicates) =
+                (v.total, v.same, v.changed, v.new, v.dropped, v.duplicates);
+            j.written = match &v.written {
+                Written::Nothing => None,
+                Written::Recorded(p) | Written::Pending(p) | Written::Rerecorded(p) => {
+                    Some(relative(root, p))
+                }
             };
-            match &r.result {
-                Ok(v) => {
-                    j.exit_code = v.exit_code().code();
-                    j.snapshot = Some(relative(root, &v.snapshot));
-                    (j.cases, j.same, j.changed, j.new, j.dropped) =
-                        (v.total, v.same, v.changed, v.new, v.dropped);
-                    j.written = match &v.written {
-                        Written::Nothing => None,
-                        Written::Recorded(p) | Written::Pending(p) | Written::Rerecorded(p) => {
-                            Some(relative(root, p))
-                        }
-                    };
-                    j.behaviours = JsonBehaviours::new(&v.behaviours);
-                    j.differences = v.differences.iter().map(JsonDifference::new).collect();
-                }
-                Err(e) => {
-                    j.exit_code = e.exit_code().code();
-                    j.error = Some(e.to_string());
-                }
-            }
-            j
-        })
-        .collect();
+            j.behaviours = JsonBehaviours::new(&v.behaviours);
+            j.groups = v.groups.iter().map(JsonGroup::new).collect();
+            j.ungrouped = v.ungrouped;
+            j.differences = v
+                .differences
+                .iter()
+                .map(|d| JsonDifference::new(v, d))
+                .collect();
+            j.new_inputs = v.new_cases.iter().map(JsonNew::new).collect();
+        }
+        Err(e) => {
+            j.exit_code = e.exit_code().code();
+            j.error = Some(e.to_string());
+        }
+    }
+    j
+}
+
+/// The document of a run, with paths relative to `root`.
+pub(crate) fn document(root: &Path, results: &[JailResult]) -> JsonDoc {
     let exit_code = results
         .iter()
         .map(|r| match &r.result {
@@ -169,11 +258,15 @@ pub fn render(root: &Path, results: &[JailResult]) -> String {
         })
         .max()
         .unwrap_or(0);
-    #[derive(Serialize)]
-    struct Doc<'a> {
-        jails: Vec<JsonJail<'a>>,
-        exit_code: i32,
+    JsonDoc {
+        version: VERSION,
+        jails: results.iter().map(|r| jail(root, r)).collect(),
+        exit_code,
     }
-    serde_json::to_string_pretty(&Doc { jails, exit_code })
+}
+
+/// The JSON report, with paths relative to `root`.
+pub fn render(root: &Path, results: &[JailResult]) -> String {
+    serde_json::to_string_pretty(&document(root, results))
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

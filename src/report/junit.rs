@@ -9,7 +9,7 @@ use std::path::Path;
 use super::human::MAX_INPUT_LINES;
 use super::{JailResult, relative, show_all_command, status};
 use crate::diff::{bounded, diff, thousands};
-use crate::verify::Verdict;
+use crate::verify::{Group, MAX_GROUP_LINES, Verdict, bounded_lines};
 
 /// Escapes text for XML attributes and content. Characters XML 1.0 cannot hold at all
 /// (most control characters) are written as `\u{..}`.
@@ -30,6 +30,23 @@ fn xml(text: &str) -> String {
         }
     }
     out
+}
+
+/// The failure text of a group: its removed and added lines and its first cases.
+fn group_body(g: &Group) -> String {
+    let mut body = String::new();
+    for l in bounded_lines(&g.removed, MAX_GROUP_LINES) {
+        let _ = writeln!(body, "- {l}");
+    }
+    for l in bounded_lines(&g.added, MAX_GROUP_LINES) {
+        let _ = writeln!(body, "+ {l}");
+    }
+    let examples: Vec<String> = g.examples.iter().map(ToString::to_string).collect();
+    let _ = write!(body, "cases {}", examples.join(", "));
+    if g.cases > g.examples.len() {
+        body.push_str(" …");
+    }
+    body
 }
 
 /// The JUnit XML report, with paths relative to `root`.
@@ -109,6 +126,17 @@ impl Suite {
     /// The test cases of a verdict.
     fn verdict(&mut self, root: &Path, v: &Verdict) {
         let file = xml(&relative(root, &v.snapshot));
+        for g in v.groups.iter().filter(|g| g.cases > 1) {
+            self.failure(
+                &format!(
+                    "name=\"group {}: {} cases changed the same way\"",
+                    g.number, g.cases
+                ),
+                &g.describe(),
+                "behaviour changed",
+                &group_body(g),
+            );
+        }
         for d in &v.differences {
             let body = format!(
                 "input:\n{}\n\nbehaviour (- recorded, + now):\n{}",

@@ -46,7 +46,7 @@ fn lines_up<J: Jailed>(
     cases: &[Case<J::Input>],
     ctx: &Context<'_>,
 ) -> Option<(Identity, u64)> {
-    if ctx.env.mode == UpdateMode::Always || ctx.runs > 1 {
+    if ctx.env.mode == UpdateMode::Always || ctx.runs > 1 || ctx.shard.is_some() {
         return None;
     }
     let Ok(Some(reader)) = stream::open(&ctx.snapshot, ctx.max_snapshot_size) else {
@@ -223,7 +223,8 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
     /// Counts that case `n` (0-based) behaves as `now` instead of as recorded.
     fn differ(&mut self, n: usize, case: RawCase<'_>, now: &str, label: &str) {
         let origin = &self.cases[n].origin;
-        self.tally.changed(|| Difference {
+        let key = super::change_key(case.input, case.behaviour, now);
+        self.tally.changed_as(n + 1, key, || Difference {
             number: n + 1,
             line: case.line,
             origin: Some(origin.clone()),

@@ -49,12 +49,18 @@ pub(crate) fn compare<J: Jailed>(
             used[*i] = true;
         }
     }
-    let new_inputs: Vec<usize> = (0..prepared.len()).filter(|&i| !used[i]).collect();
+    // A sharded run replays only its part of the cases (see `crate::shard`).
+    let in_shard: Vec<bool> = recorded.iter().map(|c| ctx.in_shard(c.input)).collect();
+    let new_inputs: Vec<usize> = (0..prepared.len())
+        .filter(|&i| !used[i] && ctx.in_shard(&prepared[i].text))
+        .collect();
 
     // Run every recorded input in the recorded order, then the new ones.
     let to_run: Vec<&J::Input> = replays
         .iter()
-        .map(|r| match r {
+        .zip(&in_shard)
+        .filter(|(_, keep)| **keep)
+        .map(|(r, _)| match r {
             Replay::Source(i) => &prepared[*i].input,
             Replay::Decoded(input) => input,
         })
@@ -68,9 +74,15 @@ pub(crate) fn compare<J: Jailed>(
 
     let mut tally = ctx.tally(name);
     tally.had_snapshot(loaded.is_some());
-    let (recorded_now, new_now) = observed.split_at(recorded.len());
+    let replayed_count = in_shard.iter().filter(|k| **k).count();
+    let (recorded_now, new_now) = observed.split_at(replayed_count);
+    let in_this_shard = recorded
+        .iter()
+        .zip(&replays)
+        .enumerate()
+        .filter(|(n, _)| in_shard[*n]);
     let mut replayed = vec![false; prepared.len()];
-    for (n, ((case, replay), now)) in recorded.iter().zip(&replays).zip(recorded_now).enumerate() {
+    for ((n, (case, replay)), now) in in_this_shard.zip(recorded_now) {
         match replay {
             Replay::Decoded(_) => tally.recorded_only(),
             Replay::Source(i) if std::mem::replace(&mut replayed[*i], true) => {
@@ -83,7 +95,8 @@ pub(crate) fn compare<J: Jailed>(
             tally.same();
             continue;
         }
-        tally.changed(|| Difference {
+        let key = super::change_key(case.input, case.behaviour, &now.text);
+        tally.changed_as(n + 1, key, || Difference {
             number: n + 1,
             line: case.line,
             origin: match replay {
@@ -109,7 +122,15 @@ pub(crate) fn compare<J: Jailed>(
         });
     }
 
-    let behaviours = behaviours_by_input(&replays, &new_inputs, observed, prepared.len());
+    let replayed_sources = replays
+        .iter()
+        .zip(&in_shard)
+        .filter(|(_, keep)| **keep)
+        .map(|(r, _)| match r {
+            Replay::Source(i) => Some(*i),
+            Replay::Decoded(_) => None,
+        });
+    let behaviours = behaviours_by_input(replayed_sources, &new_inputs, observed, prepared.len());
     let body = Body::Built {
         prepared,
         behaviours,
@@ -172,17 +193,17 @@ fn replays<J: Jailed>(
 
 /// The behaviour now of every prepared input, by its position: a recorded input's from its
 /// replay, a new input's from its run after the recorded ones.
-fn behaviours_by_input<I>(
-    replays: &[Replay<I>],
+fn behaviours_by_input(
+    replayed_sources: impl Iterator<Item = Option<usize>>,
     new_inputs: &[usize],
     observed: Vec<Observed>,
     inputs: usize,
 ) -> Vec<String> {
     let mut behaviours = vec![String::new(); inputs];
     let mut observed = observed.into_iter();
-    for (replay, now) in replays.iter().zip(&mut observed) {
-        if let Replay::Source(i) = replay {
-            behaviours[*i] = now.text;
+    for (source, now) in replayed_sources.zip(&mut observed) {
+        if let Some(i) = source {
+            behaviours[i] = now.text;
         }
     }
     for (&i, now) in new_inputs.iter().zip(observed) {

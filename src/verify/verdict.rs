@@ -16,6 +16,8 @@ use crate::distribution::{self, Distribution};
 use crate::env::{Environment, UpdateMode};
 use crate::jail::{Jailed, Shown};
 
+use super::groups::{Group, Grouping, Key, key_of_shown};
+
 /// One case whose behaviour differs from the recording.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Difference {
@@ -181,6 +183,12 @@ pub struct Verdict {
     /// The behaviour classes of the cases as they behave now (empty when the run did not
     /// observe them, as in the live oracles).
     pub behaviours: Distribution,
+    /// Every changed case, grouped by the way it changed: largest group first.
+    pub groups: Vec<Group>,
+    /// Changed cases in no group (beyond [`MAX_GROUPS`](super::MAX_GROUPS) distinct ways).
+    pub ungrouped: usize,
+    /// The part of the cases this run verified (`--shard K/N`), when it verified a part.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Verdict {
@@ -212,7 +220,18 @@ impl Verdict {
             record_command: record_command.to_string(),
             baseline,
             behaviours: Distribution::default(),
+            groups: Vec::new(),
+            ungrouped: 0,
+            shard: None,
         }
+    }
+
+    /// The group of changed case `number`, if it is among its group's examples (every case
+    /// shown in full is).
+    pub fn group_of(&self, number: usize) -> Option<&Group> {
+        self.groups
+            .iter()
+            .find(|g| g.examples.binary_search(&number).is_ok())
     }
 
     /// True when behaviour is unchanged, or the run recorded what it found as asked.
@@ -275,6 +294,7 @@ pub struct Tally {
     verdict: Verdict,
     max_shown: usize,
     behaviours: distribution::Tally,
+    grouping: Grouping,
 }
 
 impl Tally {
@@ -292,6 +312,7 @@ impl Tally {
             verdict: Verdict::new(jail, snapshot, 0, env, record_command, baseline),
             max_shown,
             behaviours: distribution::Tally::new(),
+            grouping: Grouping::new(max_shown),
         }
     }
 
@@ -308,7 +329,33 @@ impl Tally {
 
     /// A recorded case that behaves differently; `show` builds its difference when the report
     /// keeps it in full. Returns the kept difference (to refine it, e.g. by shrinking).
+    ///
+    /// The case is grouped by its shown difference; a case not shown is counted as
+    /// ungrouped. [`Tally::changed_as`] groups every case.
     pub fn changed(&mut self, show: impl FnOnce() -> Difference) -> Option<&mut Difference> {
+        self.verdict.total += 1;
+        self.verdict.changed += 1;
+        if self.verdict.differences.len() >= self.max_shown {
+            self.grouping.ungrouped += 1;
+            return None;
+        }
+        let d = show();
+        let key = key_of_shown(&d.input, &d.expected, &d.actual);
+        self.grouping.add(d.number, key);
+        self.verdict.differences.push(d);
+        self.verdict.differences.last_mut()
+    }
+
+    /// Like [`Tally::changed`], for case `number` (1-based) whose change has the key
+    /// [`change_key`](super::change_key) computed from its snapshot texts: grouped whether
+    /// it is shown or not.
+    pub fn changed_as(
+        &mut self,
+        number: usize,
+        key: (Vec<String>, Vec<String>),
+        show: impl FnOnce() -> Difference,
+    ) -> Option<&mut Difference> {
+        self.grouping.add(number, key as Key);
         self.verdict.total += 1;
         self.verdict.changed += 1;
         if self.verdict.differences.len() >= self.max_shown {
@@ -385,12 +432,15 @@ impl Tally {
         v.new_cases.extend(part.new_cases);
         v.new_cases.truncate(self.max_shown);
         self.behaviours.absorb(part.behaviours);
+        self.grouping.merge(part.groups, part.ungrouped);
     }
 
     /// The verdict so far (nothing written).
     pub fn finish(self) -> Verdict {
         Verdict {
             behaviours: self.behaviours.finish(),
+            groups: self.grouping.finish(),
+            ungrouped: self.grouping.ungrouped,
             ..self.verdict
         }
     }
@@ -399,8 +449,7 @@ impl Tally {
     pub(crate) fn finish_with(self, written: Written) -> Verdict {
         Verdict {
             written,
-            behaviours: self.behaviours.finish(),
-            ..self.verdict
+            ..self.finish()
         }
     }
 

@@ -17,6 +17,7 @@ mod port;
 mod port_demo;
 mod processes;
 mod record_verify;
+mod review;
 mod strength;
 mod terminal;
 mod usage;

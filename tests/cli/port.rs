@@ -138,7 +138,7 @@ fn a_differing_generated_case_is_shrunk_to_the_smallest_invocation() {
     let text = out.stdout();
     assert!(text.contains("from proptest #"), "{out}");
     assert!(
-        text.contains(", seed 5 (source 0)\n  minimal input (shrunk in "),
+        text.contains(", seed 5 (source 0) (group 1)\n  minimal input (shrunk in "),
         "{out}"
     );
     // The smallest stdin the two differ on: one letter and no final newline.

@@ -126,7 +126,11 @@ fn accept_makes_verify_pass_again_after_a_change() {
         .quiet()
         .stdout_is("greet: accepted snapshots/greet.snap\n");
     assert_eq!(project.bytes("snapshots/greet.snap").unwrap(), pending);
-    assert_eq!(project.files("snapshots"), ["count.snap", "greet.snap"]);
+    // The acceptance of changed behaviour is written to the ledger.
+    assert_eq!(
+        project.files("snapshots"),
+        ["count.snap", "greet.snap", "kaizen-ledger.yaml"]
+    );
     project
         .kaizen(["verify"])
         .run()

@@ -1,0 +1,329 @@
+//! Changed cases grouped by the way they changed.
+//!
+//! One slip in a refactoring often changes hundreds of cases in the same way: every case
+//! that used to exit 0 now exits 1. Two changed cases belong to one [`Group`] when the lines
+//! their behaviour diff removes and adds are the same once the input is normalised away
+//! (each text of three or more characters from the case's input, found in a changed line,
+//! is replaced by `[input]`, so `- echo: abc` / `+ echo: abc!` and `- echo: xyz` /
+//! `+ echo: xyz!` are one group). The [`Tally`](super::Tally) observes every changed case
+//! through a [`Grouping`], also those not shown in full, so a group's count is exact.
+
+use std::collections::HashMap;
+
+use similar::{Algorithm, ChangeTag, TextDiff};
+
+use crate::snapshot::format;
+
+/// Distinct groups kept per jail; changed cases beyond them are counted as ungrouped.
+pub const MAX_GROUPS: usize = 10_000;
+
+/// Case numbers kept per group as examples (at least; see [`Grouping::new`]).
+const EXAMPLES: usize = 10;
+
+/// Changed cases whose behaviour changed the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// 1-based, largest group first (ties: the group whose first case comes first).
+    pub number: usize,
+    /// How many cases changed this way.
+    pub cases: usize,
+    /// The behaviour lines the change removed (normalised).
+    pub removed: Vec<String>,
+    /// The behaviour lines the change added (normalised).
+    pub added: Vec<String>,
+    /// The first cases of the group, by number (every case shown in full is among them).
+    pub examples: Vec<usize>,
+}
+
+/// Lines of each side of a group that a report shows (the rest are counted).
+pub const MAX_GROUP_LINES: usize = 20;
+
+/// The first `max` of `lines`, each cut to a readable length, with a last line counting what
+/// was left out: what reports show of a group's removed or added lines.
+///
+/// ```
+/// let lines: Vec<String> = (0..5).map(|i| i.to_string()).collect();
+/// assert_eq!(kaizen::verify::bounded_lines(&lines, 2), ["0", "1", "… 3 more lines"]);
+/// ```
+pub fn bounded_lines(lines: &[String], max: usize) -> Vec<String> {
+    let mut shown: Vec<String> = lines
+        .iter()
+        .take(max)
+        .map(|l| crate::diff::bounded(l, 1))
+        .collect();
+    if lines.len() > max {
+        shown.push(format!(
+            "… {} more lines",
+            crate::diff::thousands(lines.len() - max)
+        ));
+    }
+    shown
+}
+
+impl Group {
+    /// The change in one line: `` `- exit: 0` / `+ exit: 1` `` (at most three lines a side).
+    pub fn describe(&self) -> String {
+        let side = |sign: &str, lines: &[String]| {
+            let mut shown: Vec<String> = lines
+                .iter()
+                .take(3)
+                .map(|l| format!("`{sign} {}`", crate::diff::bounded(l, 1)))
+                .collect();
+            if lines.len() > 3 {
+                shown.push(format!(
+                    "(… {} more)",
+                    crate::diff::thousands(lines.len() - 3)
+                ));
+            }
+            shown.join(" ")
+        };
+        match (self.removed.is_empty(), self.added.is_empty()) {
+            (false, false) => format!("{} / {}", side("-", &self.removed), side("+", &self.added)),
+            (false, true) => side("-", &self.removed),
+            (true, false) => side("+", &self.added),
+            (true, true) => "(only the order of lines changed)".to_string(),
+        }
+    }
+}
+
+/// The key of a change: its removed and added lines, normalised.
+pub(crate) type Key = (Vec<String>, Vec<String>);
+
+/// The key of one changed case, from the snapshot texts of its input and its recorded and
+/// current behaviour.
+///
+/// ```
+/// use kaizen::verify::change_key;
+/// let a = change_key("- input: abc\n", "  returned: abc\n", "  returned: abc!\n");
+/// let b = change_key("- input: xyz\n", "  returned: xyz\n", "  returned: xyz!\n");
+/// assert_eq!(a, b);
+/// assert_eq!(a.0, vec!["returned: [input]".to_string()]);
+/// ```
+pub fn change_key(input: &str, expected: &str, actual: &str) -> (Vec<String>, Vec<String>) {
+    key_of_shown(
+        &format::display_input(input),
+        &format::display_behaviour(expected),
+        &format::display_behaviour(actual),
+    )
+}
+
+/// The key of a change from the texts as shown to people (those of a `Difference`).
+pub(crate) fn key_of_shown(input: &str, expected: &str, actual: &str) -> Key {
+    let leaves = input_leaves(input);
+    // Compared as the report's diff compares them, so a group reads like its cases' diffs.
+    let (expected, actual) = crate::diff::comparable(expected, actual);
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Histogram)
+        .diff_lines(&expected, &actual);
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for change in diff.iter_all_changes() {
+        let line = || normalise(change.value().trim_end_matches(['\n', '\r']), &leaves);
+        match change.tag() {
+            ChangeTag::Delete => removed.push(line()),
+            ChangeTag::Insert => added.push(line()),
+            ChangeTag::Equal => {}
+        }
+    }
+    (removed, added)
+}
+
+/// The scalar texts of an input (as shown to people), longest first, at least three
+/// characters each: what is replaced by `[input]` in changed lines.
+fn input_leaves(input: &str) -> Vec<String> {
+    let mut leaves: Vec<String> = input
+        .lines()
+        .map(|line| {
+            let mut l = line.trim();
+            while let Some(rest) = l.strip_prefix("- ") {
+                l = rest.trim_start();
+            }
+            if let Some((key, value)) = l.split_once(": ")
+                && !key.contains(' ')
+            {
+                l = value;
+            }
+            l.trim_matches(|c| c == '\'' || c == '"').to_string()
+        })
+        .filter(|l| l.chars().count() >= 3 && l != "|" && l != ">")
+        .collect();
+    leaves.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    leaves.dedup();
+    leaves
+}
+
+fn normalise(line: &str, leaves: &[String]) -> String {
+    let mut line = line.to_string();
+    for leaf in leaves {
+        if line.contains(leaf.as_str()) {
+            line = line.replace(leaf.as_str(), "[input]");
+        }
+    }
+    line
+}
+
+/// The groups of the changed cases `(number, key)`, numbered as the verifier numbers them.
+pub fn groups_of(
+    changes: impl IntoIterator<Item = (usize, (Vec<String>, Vec<String>))>,
+) -> Vec<Group> {
+    let mut grouping = Grouping::new(EXAMPLES);
+    for (number, key) in changes {
+        grouping.add(number, key);
+    }
+    grouping.finish()
+}
+
+/// Counts changed cases into groups; sorted and numbered by [`Grouping::finish`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Grouping {
+    index: HashMap<Key, usize>,
+    groups: Vec<Group>,
+    /// Changed cases not grouped because [`MAX_GROUPS`] distinct groups were already kept.
+    pub(crate) ungrouped: usize,
+    examples: usize,
+}
+
+impl Grouping {
+    /// Keeps `max(10, max_shown)` examples per group, so every case shown in full is one.
+    pub(crate) fn new(max_shown: usize) -> Grouping {
+        Grouping {
+            examples: EXAMPLES.max(max_shown),
+            ..Grouping::default()
+        }
+    }
+
+    /// Counts case `number` (1-based), which changed the way `key` says.
+    pub(crate) fn add(&mut self, number: usize, key: Key) {
+        self.add_many(key, 1, std::iter::once(number));
+    }
+
+    fn add_many(&mut self, key: Key, cases: usize, examples: impl Iterator<Item = usize>) {
+        let i = match self.index.get(&key) {
+            Some(&i) => i,
+            None if self.groups.len() >= MAX_GROUPS => {
+                self.ungrouped += cases;
+                return;
+            }
+            None => {
+                self.groups.push(Group {
+                    number: 0,
+                    cases: 0,
+                    removed: key.0.clone(),
+                    added: key.1.clone(),
+                    examples: Vec::new(),
+                });
+                self.index.insert(key, self.groups.len() - 1);
+                self.groups.len() - 1
+            }
+        };
+        let group = &mut self.groups[i];
+        group.cases += cases;
+        group.examples.extend(examples);
+        if group.examples.len() > self.examples {
+            group.examples.sort_unstable();
+            group.examples.truncate(self.examples);
+        }
+    }
+
+    /// Adds the groups of another part of the same jail's cases (a shard).
+    pub(crate) fn merge(&mut self, groups: Vec<Group>, ungrouped: usize) {
+        self.ungrouped += ungrouped;
+        for g in groups {
+            self.add_many((g.removed, g.added), g.cases, g.examples.into_iter());
+        }
+    }
+
+    /// The groups, largest first, numbered from 1.
+    pub(crate) fn finish(&self) -> Vec<Group> {
+        let mut groups = self.groups.clone();
+        for g in &mut groups {
+            g.examples.sort_unstable();
+        }
+        groups.sort_by(|a, b| {
+            b.cases
+                .cmp(&a.cases)
+                .then_with(|| a.examples.first().cmp(&b.examples.first()))
+        });
+        for (i, g) in groups.iter_mut().enumerate() {
+            g.number = i + 1;
+        }
+        groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(input: &str, expected: &str, actual: &str) -> Key {
+        change_key(input, expected, actual)
+    }
+
+    #[test]
+    fn the_same_exit_change_in_cases_with_different_inputs_is_one_group() {
+        let mut g = Grouping::new(10);
+        for n in [3, 17, 40] {
+            let input = format!("- input:\n    args:\n    - n{n}xyz\n");
+            g.add(
+                n,
+                key(
+                    &input,
+                    "  exit: 0\n  stdout: ok\n",
+                    "  exit: 1\n  stdout: ok\n",
+                ),
+            );
+        }
+        g.add(5, key("- input: 5\n", "  exit: 0\n", "  exit: 2\n"));
+        let groups = g.finish();
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].cases, 3);
+        assert_eq!(groups[0].number, 1);
+        assert_eq!(groups[0].examples, vec![3, 17, 40]);
+        assert_eq!(groups[0].describe(), "`- exit: 0` / `+ exit: 1`");
+        assert_eq!((groups[1].number, groups[1].examples.clone()), (2, vec![5]));
+    }
+
+    #[test]
+    fn the_input_is_normalised_away_from_changed_lines() {
+        let a = key(
+            "- input: alpha\n",
+            "  stdout: alpha\n",
+            "  stdout: ALPHA alpha\n",
+        );
+        let b = key(
+            "- input: gamma\n",
+            "  stdout: gamma\n",
+            "  stdout: ALPHA gamma\n",
+        );
+        assert_eq!(a, b);
+        let c = key(
+            "- input: gamma\n",
+            "  stdout: gamma\n",
+            "  stdout: BETA gamma\n",
+        );
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn shards_merge_into_the_groups_of_the_whole() {
+        let k = || key("- input: 1\n", "  returned: 1\n", "  returned: 2\n");
+        let mut whole = Grouping::new(10);
+        let (mut one, mut two) = (Grouping::new(10), Grouping::new(10));
+        for n in 1..=30 {
+            whole.add(n, k());
+            if n % 2 == 0 { &mut one } else { &mut two }.add(n, k());
+        }
+        let mut merged = Grouping::new(10);
+        merged.merge(one.finish(), 0);
+        merged.merge(two.finish(), 0);
+        assert_eq!(merged.finish(), whole.finish());
+    }
+
+    #[test]
+    fn beyond_the_limit_of_distinct_groups_changes_are_counted_as_ungrouped() {
+        let mut g = Grouping::new(10);
+        for n in 0..MAX_GROUPS + 5 {
+            g.add(n + 1, (vec![n.to_string()], vec![]));
+        }
+        assert_eq!((g.finish().len(), g.ungrouped), (MAX_GROUPS, 5));
+    }
+}
