@@ -341,7 +341,6 @@ pub fn run_all<J: Jailed>(
 
 /// Runs every input `runs - 1` more times and compares with the `first` observations:
 /// a case whose behaviour differs between runs is refused (nondeterminism detection).
-/// `tick` is called once per finished run of a case.
 pub fn check_stable<J: Jailed>(
     jail: &J,
     inputs: &[&J::Input],
@@ -350,45 +349,91 @@ pub fn check_stable<J: Jailed>(
     jobs: usize,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
-    let mut unstable: Vec<usize> = Vec::new();
-    let mut shown = Vec::new();
-    let mut redaction = None;
-    for _ in 1..runs {
-        let again = run_all(jail, inputs, jobs, tick)?;
-        for (i, (a, b)) in first.iter().zip(&again).enumerate() {
-            if a.text != b.text && !unstable.contains(&i) {
-                unstable.push(i);
-                if redaction.is_none() {
-                    redaction = crate::redact::suggestion(&a.text, &b.text);
-                }
-                if shown.len() < 5 {
-                    let input = format::encode_input(inputs[i])
-                        .map(|t| format::display_input(&t))
-                        .unwrap_or_default();
-                    let diff = crate::diff::diff(
-                        &format::display_behaviour(&a.text),
-                        &format::display_behaviour(&b.text),
-                        false,
-                    );
-                    shown.push(format!(
-                        "input:\n{}\n  first run (-) vs a later run (+):\n{}",
-                        indent(&input),
-                        diff.trim_end()
-                    ));
+    let mut stability = Stability::default();
+    stability.rerun(jail, inputs, 0, first, runs, jobs, tick)?;
+    stability.finish(jail.name(), runs)
+}
+
+/// What the later runs of a recording found, gathered part by part: the cases shown are the
+/// first by (run, case) whatever the order the parts came in.
+#[derive(Default)]
+pub(crate) struct Stability {
+    /// Cases found unstable.
+    unstable: HashSet<usize>,
+    /// The first few unstable cases by (run, case), with their text.
+    shown: Vec<((usize, usize), String)>,
+    /// The first redaction suggested, by (run, case).
+    redaction: Option<((usize, usize), String)>,
+}
+
+/// Unstable cases shown in full.
+const UNSTABLE_SHOWN: usize = 5;
+
+impl Stability {
+    /// Runs `inputs` (cases `offset..`) `runs - 1` more times and compares each run with
+    /// `first`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn rerun<J: Jailed>(
+        &mut self,
+        jail: &J,
+        inputs: &[&J::Input],
+        offset: usize,
+        first: &[Observed],
+        runs: usize,
+        jobs: usize,
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<(), Error> {
+        for run in 1..runs {
+            let again = run_all(jail, inputs, jobs, tick)?;
+            for (i, (a, b)) in first.iter().zip(&again).enumerate() {
+                if a.text != b.text && self.unstable.insert(offset + i) {
+                    self.found((run, offset + i), inputs[i], &a.text, &b.text);
                 }
             }
         }
+        Ok(())
     }
-    if unstable.is_empty() {
-        return Ok(());
+
+    fn found<I: Serialize>(&mut self, key: (usize, usize), input: &I, a: &str, b: &str) {
+        if self.redaction.as_ref().is_none_or(|(k, _)| key < *k)
+            && let Some(redaction) = crate::redact::suggestion(a, b)
+        {
+            self.redaction = Some((key, redaction));
+        }
+        if self.shown.len() >= UNSTABLE_SHOWN && self.shown.iter().all(|(k, _)| *k < key) {
+            return;
+        }
+        let input = format::encode_input(input)
+            .map(|t| format::display_input(&t))
+            .unwrap_or_default();
+        let diff = crate::diff::diff(
+            &format::display_behaviour(a),
+            &format::display_behaviour(b),
+            false,
+        );
+        let text = format!(
+            "input:\n{}\n  first run (-) vs a later run (+):\n{}",
+            indent(&input),
+            diff.trim_end()
+        );
+        self.shown.push((key, text));
+        self.shown.sort_by_key(|(k, _)| *k);
+        self.shown.truncate(UNSTABLE_SHOWN);
     }
-    Err(Error::Unstable {
-        jail: jail.name().to_string(),
-        runs,
-        cases: shown,
-        count: unstable.len(),
-        redaction,
-    })
+
+    /// Refuses the recording when any case was unstable.
+    pub(crate) fn finish(self, jail: &str, runs: usize) -> Result<(), Error> {
+        if self.unstable.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Unstable {
+            jail: jail.to_string(),
+            runs,
+            cases: self.shown.into_iter().map(|(_, text)| text).collect(),
+            count: self.unstable.len(),
+            redaction: self.redaction.map(|(_, r)| r),
+        })
+    }
 }
 
 fn indent(text: &str) -> String {

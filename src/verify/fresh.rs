@@ -92,23 +92,28 @@ impl<I> Fresh<I> {
 }
 
 /// Compares when no snapshot is there; `Ok(Err(cases))`, having run nothing, when there is
-/// one (or something else at its path) or the run checks stability (`--runs`).
+/// one (or something else at its path). With `runs` above 1 each batch runs again that many
+/// times and a case that behaved differently is refused, as [`record::check_stable`] does.
 #[allow(clippy::type_complexity)]
 pub(crate) fn compare<J: Jailed>(
     jail: &J,
     cases: Vec<Case<J::Input>>,
     ctx: &Context<'_>,
 ) -> Result<Result<Comparison<J::Input>, Vec<Case<J::Input>>>, Error> {
-    if ctx.runs > 1 || ctx.snapshot.symlink_metadata().is_ok() {
+    if ctx.snapshot.symlink_metadata().is_ok() {
         return Ok(Err(cases));
     }
     let mut fresh = distinct(jail.name(), cases)?;
     let mut tally = ctx.tally(jail.name());
     tally.had_snapshot(false);
+    let mut stability = record::Stability::default();
     let mut done = 0;
     for batch in fresh.cases.chunks(BATCH) {
         let inputs: Vec<&J::Input> = batch.iter().map(|c| &c.input).collect();
         let observed = record::run_all(jail, &inputs, ctx.jobs, ctx.tick)?;
+        if ctx.runs > 1 {
+            stability.rerun(jail, &inputs, done, &observed, ctx.runs, ctx.jobs, ctx.tick)?;
+        }
         if done == 0 {
             // The first batch tells how long a behaviour's text is.
             let per_case = observed.iter().map(|o| o.text.len()).sum::<usize>() / batch.len();
@@ -129,6 +134,7 @@ pub(crate) fn compare<J: Jailed>(
         }
         done += batch.len();
     }
+    stability.finish(jail.name(), ctx.runs)?;
     Ok(Ok(Comparison {
         tally,
         snapshot: None,
