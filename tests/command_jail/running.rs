@@ -414,3 +414,32 @@ fn a_program_found_on_path_still_sees_its_name_as_written_in_argv0() {
     let outcome = searched.run(&searched.cases()[0]);
     assert_eq!(outcome.stdout.as_bytes(), b"cat\0/proc/self/cmdline\0");
 }
+
+#[test]
+fn a_case_kaizen_cannot_run_is_a_failure_carrying_its_message_hint_and_case() {
+    let (_p, jail) = sh_jail("true", "");
+    let mut case = CommandCase::with_args(["x"]);
+    case.files.insert("../escape".into(), Data::from("x"));
+    let outcome = jail.run(&case);
+    let Ending::Failed(failure) = &outcome.ending else {
+        panic!("{outcome:?}");
+    };
+    assert!(
+        failure.message.starts_with("case file \"../escape\": "),
+        "{failure:?}"
+    );
+    assert!(!failure.hint.is_empty(), "{failure:?}");
+    assert!(!failure.message.contains('\u{1f}'), "{failure:?}");
+    assert_eq!(failure.case, case.summary());
+    assert_eq!(
+        outcome.label(),
+        format!("failed: {}; {}", failure.message, failure.hint)
+    );
+    let error = kaizen::jail::Jailed::try_run(&jail, &case).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("the case {} could not be run: ", case.summary())),
+        "{error}"
+    );
+}

@@ -85,7 +85,7 @@ pub use case::CommandCase;
 pub use error::SpecError;
 pub use generate::Generated;
 pub(crate) use outcome::signal_text;
-pub use outcome::{CapturedFile, Ending, ProcessOutcome};
+pub use outcome::{CapturedFile, Ending, Failure, ProcessOutcome};
 pub use reaper::adopt_orphans;
 pub use running::stop_running;
 pub use spec::rows;
@@ -218,7 +218,11 @@ impl CommandJail {
     /// Never panics: problems on kaizen's side (the program cannot start, an
     /// output is over the capture limit, ...) come back as [`Ending::Failed`].
     pub fn run(&self, case: &CommandCase) -> ProcessOutcome {
-        run::run_case(&self.settings, case)
+        let mut outcome = run::run_case(&self.settings, case);
+        if let Ending::Failed(failure) = &mut outcome.ending {
+            failure.case = case.summary();
+        }
+        outcome
     }
 }
 
@@ -262,11 +266,11 @@ impl Jailed for CommandJail {
     fn try_run(&self, input: &CommandCase) -> Result<ProcessOutcome, crate::Error> {
         let outcome = CommandJail::run(self, input);
         match &outcome.ending {
-            Ending::Failed(message) => Err(crate::Error::Spec {
+            Ending::Failed(failure) => Err(crate::Error::Spec {
                 message: format!(
-                    "{}: the case {} could not be run: {message}",
+                    "{}: the case {} could not be run: {failure}",
                     self.settings.spec_path.display(),
-                    input.summary()
+                    failure.case
                 ),
             }),
             _ => Ok(outcome),

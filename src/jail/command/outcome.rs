@@ -31,7 +31,54 @@ pub enum Ending {
     /// instead, so it never reaches a snapshot. YAML: `failed: <message>`.
     ///
     /// [`CommandJail::run`]: super::CommandJail::run
-    Failed(String),
+    Failed(Failure),
+}
+
+/// A case kaizen could not run or capture: what went wrong, what to do about it, and which
+/// case it was. Shown as `MESSAGE; HINT` (the case is named by whoever reports it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Failure {
+    /// What went wrong.
+    pub message: String,
+    /// What to do about it; empty when the message says it all.
+    pub hint: String,
+    /// The case, as [`super::CommandCase::summary`] shows it; empty until the jail that ran
+    /// it fills it in.
+    pub case: String,
+}
+
+impl Failure {
+    /// A failure with this message, no hint, no case yet.
+    pub fn new(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            ..Failure::default()
+        }
+    }
+
+    /// The same failure with a hint.
+    pub fn hint(self, hint: impl Into<String>) -> Failure {
+        Failure {
+            hint: hint.into(),
+            ..self
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::new(message)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if !self.hint.is_empty() {
+            write!(f, "; {}", self.hint)?;
+        }
+        Ok(())
+    }
 }
 
 impl Ending {
@@ -42,7 +89,7 @@ impl Ending {
             Ending::Signal(number) => format!("signal {}", signal_text(*number)),
             Ending::Timeout(limit) => format!("timeout after {}", format_duration(*limit)),
             Ending::Cut(what) => format!("cut: {what}"),
-            Ending::Failed(message) => format!("failed: {message}"),
+            Ending::Failed(failure) => format!("failed: {failure}"),
         }
     }
 }
@@ -172,8 +219,8 @@ pub struct ProcessOutcome {
 
 impl ProcessOutcome {
     /// An outcome where kaizen could not run the case; nothing was captured.
-    pub fn failed(message: impl Into<String>) -> Self {
-        ProcessOutcome::ended(Ending::Failed(message.into()))
+    pub fn failed(failure: impl Into<Failure>) -> Self {
+        ProcessOutcome::ended(Ending::Failed(failure.into()))
     }
 
     /// An outcome with this ending and nothing captured.
@@ -201,7 +248,7 @@ impl Serialize for ProcessOutcome {
             Ending::Signal(number) => map.serialize_entry("signal", &signal_text(*number))?,
             Ending::Timeout(limit) => map.serialize_entry("timeout", &format_duration(*limit))?,
             Ending::Cut(what) => map.serialize_entry("cut", what)?,
-            Ending::Failed(message) => map.serialize_entry("failed", message)?,
+            Ending::Failed(failure) => map.serialize_entry("failed", &failure.to_string())?,
         }
         if !self.stdout.is_empty() {
             map.serialize_entry("stdout", &self.stdout)?;
@@ -256,7 +303,7 @@ impl<'de> Deserialize<'de> for ProcessOutcome {
             endings.push(Ending::Cut(what));
         }
         if let Some(message) = raw.failed {
-            endings.push(Ending::Failed(message));
+            endings.push(Ending::Failed(Failure::new(message)));
         }
         if endings.len() != 1 {
             return Err(de::Error::custom(

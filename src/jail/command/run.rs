@@ -13,7 +13,7 @@ use super::captured::capture_files;
 use super::case::CommandCase;
 use super::error::HINT_MARK;
 use super::fields::check_relative;
-use super::outcome::{CapturedFile, ProcessOutcome};
+use super::outcome::{CapturedFile, Failure, ProcessOutcome};
 use super::program_file::{child_path, resolve};
 use super::running::{self, INTERRUPTED};
 use super::script::fill_script;
@@ -103,7 +103,7 @@ fn run_in_case_dir(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
 
 /// The steps of a case: a fresh directory with the case's files, the program run in it,
 /// the files it wrote captured, everything scrubbed, the directory removed.
-fn try_run_in_case_dir(settings: &Settings, case: &CommandCase) -> Result<ProcessOutcome, String> {
+fn try_run_in_case_dir(settings: &Settings, case: &CommandCase) -> Result<ProcessOutcome, Failure> {
     let case_dir = CaseDir::create(&settings.temp.canonical)?;
     let dir = case_dir.path();
     place_files(dir, case)?;
@@ -162,13 +162,11 @@ fn scrub_outcome(outcome: &mut ProcessOutcome, marks: &[PathMark], settings: &Se
 }
 
 /// Writes the case's `files` into the case directory.
-fn place_files(dir: &Path, case: &CommandCase) -> Result<(), String> {
+fn place_files(dir: &Path, case: &CommandCase) -> Result<(), Failure> {
     for (relative, data) in &case.files {
-        check_relative(relative).map_err(|message| {
-            format!(
-                "case file {relative:?}: {}",
-                message.replace(HINT_MARK, "; ")
-            )
+        check_relative(relative).map_err(|text| {
+            let (message, hint) = text.split_once(HINT_MARK).unwrap_or((&text, ""));
+            Failure::new(format!("case file {relative:?}: {message}")).hint(hint)
         })?;
         let target = dir.join(relative);
         if let Some(parent) = target.parent() {

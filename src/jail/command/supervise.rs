@@ -19,7 +19,7 @@ use rustix::process::{Pid, PidfdFlags, WaitId, WaitIdOptions};
 
 use super::bytes::Data;
 use super::capture::{Drained, OutputPipe, Stream};
-use super::outcome::{Ending, ProcessOutcome};
+use super::outcome::{Ending, Failure, ProcessOutcome};
 use super::running::{self, INTERRUPTED, kill_group};
 use super::units::format_size;
 
@@ -119,7 +119,9 @@ fn ending_of(status: ExitStatus) -> Ending {
     match (status.code(), status.signal()) {
         (Some(code), _) => Ending::Exit(code),
         (None, Some(signal)) => Ending::Signal(signal),
-        (None, None) => Ending::Failed(format!("the program ended in an unknown way ({status})")),
+        (None, None) => Ending::Failed(Failure::new(format!(
+            "the program ended in an unknown way ({status})"
+        ))),
     }
 }
 
