@@ -72,6 +72,12 @@ pub const MAX_SHOWN: &str = "KAIZEN_MAX_SHOWN";
 /// `strengthen`) instead of verifying, and writes no snapshot.
 pub const STRENGTHEN: &str = "KAIZEN_STRENGTHEN";
 
+/// `KAIZEN_LINK_BASE`: where the HTML report's links to snapshot lines point: the text put
+/// before `snapshots/NAME.snap#L12`, e.g. `https://github.com/OWNER/REPO/blob/COMMIT/`.
+/// Default: nothing (paths relative to the project root, where the report is usually
+/// written).
+pub const LINK_BASE: &str = "KAIZEN_LINK_BASE";
+
 /// `KAIZEN_SHARD`: verify only one part of every `cargo test` jail's cases, `K/N` (or
 /// `hash:K/N`), as `kaizen verify --shard K/N` does; a sharded run never writes a snapshot.
 /// See [`crate::shard`].

@@ -154,3 +154,23 @@ fn the_readme_strength_report_is_the_one_pinned_for_the_captured_cargo_mutants_r
         .expect("an insta snapshot body");
     assert_eq!(shown.trim_end(), body.trim_end());
 }
+
+#[test]
+fn the_readme_github_actions_shards_example_is_the_docs_workflow_verbatim() {
+    let file = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/github-actions-shards.yml"
+    ))
+    .unwrap();
+    assert_eq!(
+        block_after(&readme(), "<!-- github-actions-shards -->"),
+        file
+    );
+    // Four shards, each uploading its JSON report; a merge job writing the job summary and
+    // the HTML report as an artifact.
+    assert!(file.contains("shard: [1, 2, 3, 4]"));
+    assert!(file.contains("kaizen verify --shard ${{ matrix.shard }}/4 --format json"));
+    assert!(file.contains("--format markdown >> \"$GITHUB_STEP_SUMMARY\""));
+    assert!(file.contains("--format html > kaizen-report.html"));
+    assert!(file.contains("path: kaizen-report.html"));
+}

@@ -2,6 +2,7 @@
 //! `--case` and `--group` (the others stay pending), and writes each acceptance of changed
 //! behaviour to `snapshots/kaizen-ledger.yaml` with its reason. `kaizen log` lists it.
 
+use super::console::outln;
 use super::{Project, pending, shown};
 use crate::accept_cases::{self, Partial, Selection};
 use crate::ledger::{self, Entry};
@@ -48,7 +49,7 @@ pub(crate) fn accept(
             .map_err(|e| Error::io(&pending, "remove the pending file", e))?;
     }
     let numbers: Vec<usize> = partial.accepted.iter().map(|a| a.number).collect();
-    println!(
+    outln!(
         "{name}: accepted {} ({}) into {}; {} still pending{}",
         super::cases(numbers.len()),
         accept_cases::list(&numbers),
@@ -158,15 +159,22 @@ pub(crate) fn log(project: &Project, steps: bool) -> Result<ExitCode, Error> {
     if steps {
         let steps = ledger::read_steps(&dir)?;
         if steps.is_empty() {
-            println!("no steps recorded yet: run `kaizen verify --ledger` after each step");
+            outln!("no steps recorded yet: run `kaizen verify --ledger` after each step");
             return Ok(ExitCode::Unchanged);
         }
-        println!(
+        outln!(
             "{:<20}  {:<10}  {:>5}  {:>9}  {:>9}  {:>7}  {:>5}  {:>9}",
-            "date", "commit", "jails", "cases", "same", "changed", "new", "time"
+            "date",
+            "commit",
+            "jails",
+            "cases",
+            "same",
+            "changed",
+            "new",
+            "time"
         );
         for s in steps {
-            println!(
+            outln!(
                 "{:<20}  {:<10}  {:>5}  {:>9}  {:>9}  {:>7}  {:>5}  {:>7.2} s",
                 s.date,
                 s.commit,
@@ -182,10 +190,10 @@ pub(crate) fn log(project: &Project, steps: bool) -> Result<ExitCode, Error> {
     }
     let entries = ledger::read(&dir)?;
     if entries.is_empty() {
-        println!("no accepted changes yet");
+        outln!("no accepted changes yet");
     }
     for e in entries {
-        println!(
+        outln!(
             "{}  {}  {}  commit {}",
             e.date,
             e.jail,
@@ -197,10 +205,10 @@ pub(crate) fn log(project: &Project, steps: bool) -> Result<ExitCode, Error> {
             e.commit.as_deref().unwrap_or("-")
         );
         for change in &e.changes {
-            println!("  changed: {change}");
+            outln!("  changed: {change}");
         }
-        println!("  behaviour: {}", e.behaviour);
-        println!("  reason: {}", e.reason);
+        outln!("  behaviour: {}", e.behaviour);
+        outln!("  reason: {}", e.reason);
     }
     Ok(ExitCode::Unchanged)
 }

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::console::{errln, out, outln};
 use super::{Format, Project};
 use crate::cases::Origin;
 use crate::env::Environment;
@@ -49,9 +50,9 @@ pub(crate) fn merge(
     for r in &results {
         if format == Format::Human {
             match &r.result {
-                Ok(v) if v.passed() => println!("{}", report::summary(v)),
-                Ok(v) => print!("{}", report::render(v, project.color)),
-                Err(e) => eprintln!("error: {e}"),
+                Ok(v) if v.passed() => outln!("{}", report::summary(v)),
+                Ok(v) => out!("{}", report::render(v, project.color)),
+                Err(e) => errln!("error: {e}"),
             }
         }
     }
@@ -61,11 +62,7 @@ pub(crate) fn merge(
             Err(e) => e.exit_code(),
         })
     });
-    match format {
-        Format::Human => {}
-        Format::Json => println!("{}", report::json::render(&project.root, &results)),
-        Format::Junit => print!("{}", report::junit::render(&project.root, &results)),
-    }
+    super::run::print_report(project, format, &results);
     Ok(code)
 }
 
@@ -162,8 +159,14 @@ fn combine(
             hint: format!("run `kaizen verify {name}` to see the error"),
         });
     }
-    // Each shard shows its first changed cases; the first of the whole run are among them.
-    let max_shown = crate::Settings::default().max_shown;
+    // Each shard shows its first changed cases; the first of the whole run are among them,
+    // as many as the shard that showed the most (`--all`, or the HTML report's count).
+    let max_shown = parts
+        .iter()
+        .map(|(_, j)| j.differences.len())
+        .max()
+        .unwrap_or(0)
+        .max(crate::Settings::default().max_shown);
     let record = format!("kaizen record {name}");
     let snapshot = PathBuf::from(parts[0].1.snapshot.clone().unwrap_or_default());
     let mut tally = Tally::new(name, snapshot, env, &record, Baseline::Snapshot, max_shown);

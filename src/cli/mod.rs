@@ -98,6 +98,23 @@ pub enum Format {
     Json,
     /// JUnit XML, for CI systems.
     Junit,
+    /// One self-contained HTML page: summary, groups, each changed case side by side.
+    Html,
+    /// A short Markdown summary, for a CI job's summary page.
+    Markdown,
+}
+
+impl Format {
+    /// The library's name for a machine-readable format; `None` for the human report.
+    pub(crate) fn machine(self) -> Option<crate::report::Format> {
+        match self {
+            Format::Human => None,
+            Format::Json => Some(crate::report::Format::Json),
+            Format::Junit => Some(crate::report::Format::Junit),
+            Format::Html => Some(crate::report::Format::Html),
+            Format::Markdown => Some(crate::report::Format::Markdown),
+        }
+    }
 }
 
 /// The subcommands.

@@ -71,10 +71,6 @@ pub(crate) fn port(project: &Project, names: &[String], format: Format) -> Resul
             Err(e) => e.exit_code(),
         })
     });
-    match format {
-        Format::Human => {}
-        Format::Json => outln!("{}", report::json::render(&project.root, &results)),
-        Format::Junit => out!("{}", report::junit::render(&project.root, &results)),
-    }
+    super::run::print_report(project, format, &results);
     Ok(code)
 }

@@ -113,6 +113,10 @@ pub(crate) fn verify(
     format: Format,
     max_shown: Option<usize>,
 ) -> Result<ExitCode, Error> {
+    let max_shown = match format {
+        Format::Html => max_shown.or(Some(report::html::DEFAULT_SHOWN)),
+        _ => max_shown,
+    };
     let mut env = Environment::from_process()?;
     if project.refactor {
         // A refactoring step changes nothing: a change fails, and nothing is written.
@@ -156,11 +160,7 @@ pub(crate) fn verify(
     if project.ledger {
         append_step(project, &results, started.elapsed())?;
     }
-    match format {
-        Format::Human => {}
-        Format::Json => outln!("{}", report::json::render(&project.root, &results)),
-        Format::Junit => out!("{}", report::junit::render(&project.root, &results)),
-    }
+    print_report(project, format, &results);
     Ok(code)
 }
 
@@ -185,4 +185,17 @@ fn append_step(
         millis: took.as_millis(),
     };
     crate::ledger::append_step(&project.snapshot_dir(), &step)
+}
+
+/// Prints a machine-readable report of the run (nothing for the human format, which is
+/// printed jail by jail).
+pub(super) fn print_report(project: &Project, format: Format, results: &[JailResult]) {
+    if let Some(machine) = format.machine() {
+        let text = report::render_all(machine, &project.root, results);
+        if text.ends_with('\n') {
+            out!("{text}");
+        } else {
+            outln!("{text}");
+        }
+    }
 }

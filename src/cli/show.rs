@@ -2,6 +2,7 @@
 //! in the snapshot, the behaviour now (the program is run again) and the diff — however
 //! long the texts are. The report names cases by number; this shows any of them.
 
+use super::console::{out, outln};
 use super::{Project, shown};
 use crate::jail::Jailed;
 use crate::record;
@@ -47,25 +48,25 @@ pub(crate) fn show(project: &Project, name: &str, numbers: &[usize]) -> Result<E
         let mut now = String::new();
         record::observe_into(&jail, &input, &mut now)?;
         if i > 0 {
-            println!();
+            outln!("");
         }
         let expected = format::display_behaviour(case.behaviour);
         let actual = format::display_behaviour(&now);
         let same = now == case.behaviour;
-        println!(
+        outln!(
             "{name}: case {number} of {} — {}:{} — {}",
             cases.len(),
             shown(project, &path),
             case.line,
             if same { "same" } else { "changed" }
         );
-        println!("input:\n{}", indent(&format::display_input(case.input)));
-        println!("recorded:\n{}", indent(&expected));
-        println!("now:\n{}", indent(&actual));
+        outln!("input:\n{}", indent(&format::display_input(case.input)));
+        outln!("recorded:\n{}", indent(&expected));
+        outln!("now:\n{}", indent(&actual));
         if !same {
             code = ExitCode::Changed;
-            println!("behaviour (- recorded, + now):");
-            print!("{}", report::diff(&expected, &actual, project.color));
+            outln!("behaviour (- recorded, + now):");
+            out!("{}", report::diff(&expected, &actual, project.color));
         }
     }
     Ok(code)

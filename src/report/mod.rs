@@ -3,15 +3,19 @@
 //!
 //! - [`human`]: the summary line and the readable report (`cargo test`, `kaizen verify`);
 //! - [`json`]: one JSON document for a run over several jails (`--format json`);
-//! - [`junit`]: JUnit XML for CI systems (`--format junit`).
+//! - [`junit`]: JUnit XML for CI systems (`--format junit`);
+//! - [`html`]: one self-contained page for reviewers (`--format html`);
+//! - [`markdown`]: a short summary for a CI job's page (`--format markdown`).
 //!
 //! Every format is bounded: at most `max_shown` changed cases in full (the verdict keeps
 //! them), each case's input and diff cut to a readable size with a count of what was left
 //! out ([`crate::diff`]).
 
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 
 use std::path::Path;
 
@@ -39,6 +43,10 @@ pub enum Format {
     Json,
     /// [`junit::render`].
     Junit,
+    /// [`html::render`], snapshot links starting with `KAIZEN_LINK_BASE`.
+    Html,
+    /// [`markdown::render`].
+    Markdown,
 }
 
 /// A whole run's report in `format`, with paths shown relative to `root`.
@@ -46,6 +54,12 @@ pub fn render_all(format: Format, root: &Path, results: &[JailResult]) -> String
     match format {
         Format::Json => json::render(root, results),
         Format::Junit => junit::render(root, results),
+        Format::Html => html::render(
+            root,
+            results,
+            &env::process(env::LINK_BASE).unwrap_or_default(),
+        ),
+        Format::Markdown => markdown::render(results),
     }
 }
 

@@ -11,6 +11,7 @@ mod ci;
 mod demo;
 mod errors;
 mod formats;
+mod html;
 mod init_list;
 mod outputs;
 mod port;

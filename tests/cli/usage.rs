@@ -68,7 +68,7 @@ fn invalid_command_lines_exit_2_and_say_what_is_wrong() {
         (&["record", "--runs", "many"], "'--runs <N>'"),
         (
             &["verify", "--format", "xml"],
-            "[possible values: human, json, junit]",
+            "[possible values: human, json, junit, html, markdown]",
         ),
         (&["verify", "--jobs", "x"], "'--jobs <N>'"),
         (
