@@ -61,6 +61,7 @@ pub mod stateful;
 #[cfg(feature = "command")]
 pub mod strength;
 pub mod strengthen;
+pub mod tolerance;
 pub mod verify;
 
 pub use cases::Cases;

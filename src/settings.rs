@@ -36,6 +36,9 @@ pub struct Settings {
     /// Verify only this part of the cases, and write nothing. Default: none, or the shard
     /// `KAIZEN_SHARD` names.
     pub shard: Option<crate::shard::Shard>,
+    /// How far floats in an output may move and still count as the same. Default: none
+    /// (equal texts only). See [`crate::tolerance`].
+    pub tolerance: Option<crate::tolerance::Tolerance>,
 }
 
 impl Default for Settings {
@@ -48,6 +51,7 @@ impl Default for Settings {
             redactions: Redactions::new(),
             record_runs: 2,
             shard: None,
+            tolerance: None,
         }
     }
 }

@@ -158,3 +158,21 @@ fn the_record_runs_example_refuses_a_clock_then_records_it_redacted() {
         "{text}"
     );
 }
+
+#[test]
+fn the_tolerance_example_turns_a_reordered_sum_green_within_the_tolerance_only() {
+    let text = run_example("tolerance");
+    assert!(
+        text.contains("== exact\nmean: 39 cases — 24 same, 15 changed\n"),
+        "{text}"
+    );
+    let within = "mean: 39 cases — all same, 15 of them within the jail's tolerance (recorded values kept)\n";
+    assert!(
+        text.contains(&format!("== within 1e-12\n{within}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("== six decimals\n{within}")),
+        "{text}"
+    );
+}

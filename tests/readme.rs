@@ -105,6 +105,22 @@ fn the_readme_redact_block_is_the_example_code() {
 }
 
 #[test]
+fn the_readme_tolerance_blocks_are_the_example_code() {
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/tolerance.rs"
+    ))
+    .unwrap();
+    for marker in ["<!-- tolerance -->", "<!-- compare-with -->"] {
+        let code = block_after(&readme(), marker);
+        assert!(
+            example.contains(&code),
+            "README block {marker} not in examples/tolerance.rs:\n{code}"
+        );
+    }
+}
+
+#[test]
 fn the_readme_record_runs_block_is_the_example_code() {
     let example = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -69,6 +69,14 @@ pub trait Jailed: Sync {
     fn redactions(&self) -> Option<&crate::redact::Redactions> {
         None
     }
+
+    /// Whether a recorded and a new behaviour whose texts differ count as the same (a float
+    /// tolerance, a comparison of the jail's own; see [`crate::tolerance`]). Default: no,
+    /// only equal texts are the same.
+    fn same(&self, recorded: &str, now: &str) -> bool {
+        let _ = (recorded, now);
+        false
+    }
 }
 
 /// A difference as the report would show it, for [`Jailed::focus`].
@@ -180,6 +188,7 @@ pub struct Jail<I, O> {
     #[cfg(feature = "isolate")]
     isolation: Option<isolate::Isolation<O>>,
     focus: Option<FocusFn>,
+    comparison: Option<crate::tolerance::Comparison>,
     pub(crate) settings: Settings,
     pub(crate) caller: &'static Location<'static>,
 }
@@ -199,6 +208,7 @@ where
             #[cfg(feature = "isolate")]
             isolation: None,
             focus: None,
+            comparison: None,
             settings: Settings::default(),
             caller: Location::caller(),
         }
@@ -247,6 +257,26 @@ where
     pub fn redact_regex(mut self, pattern: &str, placeholder: impl Into<String>) -> Self {
         self.settings.redactions =
             std::mem::take(&mut self.settings.redactions).matching(pattern, placeholder);
+        self
+    }
+
+    /// Counts a case as the same when its text changed only in floats within `tolerance` of
+    /// the recorded ones (integers, strings and the shape must still be equal). The snapshot
+    /// keeps the recorded values; the summary says how many cases passed this way. See
+    /// [`crate::tolerance`].
+    pub fn tolerance(mut self, tolerance: crate::tolerance::Tolerance) -> Self {
+        self.settings.tolerance = Some(tolerance);
+        self
+    }
+
+    /// Counts a case as the same when its text changed but `same(recorded, now)` says yes,
+    /// given both behaviours as YAML values (`{returned: …}`, `{panicked: …}`). For what a
+    /// tolerance cannot express; tried after the tolerance.
+    pub fn compare_with(
+        mut self,
+        same: impl Fn(&serde_yaml::Value, &serde_yaml::Value) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.comparison = Some(Arc::new(same));
         self
     }
 
@@ -400,5 +430,13 @@ where
     fn redactions(&self) -> Option<&crate::redact::Redactions> {
         let redactions = &self.settings.redactions;
         (!redactions.is_empty()).then_some(redactions)
+    }
+
+    fn same(&self, recorded: &str, now: &str) -> bool {
+        let sameness = crate::tolerance::Sameness {
+            tolerance: self.settings.tolerance,
+            comparison: self.comparison.clone(),
+        };
+        sameness.same(recorded, now)
     }
 }

@@ -49,7 +49,7 @@ use serde::de::DeserializeOwned;
 
 use crate::cases::{Cases, Origin};
 use crate::env::Environment;
-use crate::jail::{Jail, Outcome};
+use crate::jail::Jail;
 use crate::snapshot::{self, format};
 use crate::verify::{Baseline, Difference, Shrunk, Verdict};
 use crate::{Error, Settings, report, settings};
@@ -238,14 +238,21 @@ where
 
     /// What both versions do with `input`, as comparable snapshot text.
     fn outcomes(&self, input: &I) -> (Encoded, Encoded) {
-        let encode = |outcome: Outcome<O>| Encoded {
-            label: crate::jail::Behaviour::label(&outcome).into_owned(),
-            text: format::encode_behaviour(&outcome).unwrap_or_else(|e| e),
+        // Encoded as every comparison encodes (redactions applied).
+        let encode = |jail: &Jail<I, O>| {
+            let mut text = String::new();
+            match crate::record::observe_into(jail, input, &mut text) {
+                Ok(outcome) => Encoded {
+                    label: crate::jail::Behaviour::label(&outcome).into_owned(),
+                    text,
+                },
+                Err(e) => Encoded {
+                    label: "error".into(),
+                    text: e.to_string(),
+                },
+            }
         };
-        (
-            encode(self.original.call(input)),
-            encode(self.refactored.call(input)),
-        )
+        (encode(&self.original), encode(&self.refactored))
     }
 
     /// Shrinks the input of a differing proptest case and makes `difference` show the
@@ -253,7 +260,7 @@ where
     fn shrink_into(&self, cases: &Cases<I>, origin: &Origin, difference: &mut Difference) {
         let mut differs = |input: &I| {
             let (b, a) = self.outcomes(input);
-            b.text != a.text
+            b.text != a.text && !crate::jail::Jailed::same(&self.original, &b.text, &a.text)
         };
         let Some(found) = cases.shrink(origin, &mut differs, shrink::MAX_SHRINK_STEPS) else {
             return;

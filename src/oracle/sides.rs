@@ -103,6 +103,10 @@ impl<J: Jailed> SideBySide<'_, J> {
                 tally.same();
                 continue;
             }
+            if self.original.same(&b.text, &a.text) {
+                tally.same_within();
+                continue;
+            }
             let key = crate::verify::change_key(&p.text, &b.text, &a.text);
             let shown = tally.changed_as(n + 1, key, || Difference {
                 number: n + 1,

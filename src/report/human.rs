@@ -48,7 +48,13 @@ pub fn summary(v: &Verdict) -> String {
     } else {
         format!("{}: {} — ", v.jail, count(v.total, "case", "cases"))
     };
-    if v.changed == 0 {
+    if v.changed == 0 && v.within_tolerance > 0 {
+        let _ = write!(
+            s,
+            "all same, {} of them within the jail's tolerance (recorded values kept)",
+            thousands(v.within_tolerance)
+        );
+    } else if v.changed == 0 {
         s.push_str("all same");
     } else {
         let _ = write!(

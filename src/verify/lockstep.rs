@@ -198,6 +198,8 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
             self.tally.behaviour(case.input, &self.text);
             if self.text == case.behaviour {
                 self.tally.same();
+            } else if self.jail.same(case.behaviour, &self.text) {
+                self.tally.same_within();
             } else {
                 let now = std::mem::take(&mut self.text);
                 self.differ(n, case, &now, &behaviour.label());
@@ -213,6 +215,8 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
             self.tally.behaviour(case.input, &now.text);
             if now.text == case.behaviour {
                 self.tally.same();
+            } else if self.jail.same(case.behaviour, &now.text) {
+                self.tally.same_within();
             } else {
                 self.differ(n, case, &now.text, &now.label);
             }

@@ -157,6 +157,9 @@ pub struct Verdict {
     pub same: usize,
     /// Recorded cases that behave differently.
     pub changed: usize,
+    /// Of the `same` cases, those whose text changed but which the jail's float tolerance or
+    /// comparison counts as the same.
+    pub within_tolerance: usize,
     /// Inputs the sources produce that the snapshot does not hold.
     pub new: usize,
     /// Recorded inputs that no source produces any more (still verified).
@@ -208,6 +211,7 @@ impl Verdict {
             total,
             same: 0,
             changed: 0,
+            within_tolerance: 0,
             new: 0,
             dropped: 0,
             duplicates: 0,
@@ -325,6 +329,13 @@ impl Tally {
     pub fn same(&mut self) {
         self.verdict.total += 1;
         self.verdict.same += 1;
+    }
+
+    /// A recorded case whose text changed but which the jail counts as the same (its float
+    /// tolerance or its comparison, see [`crate::tolerance`]).
+    pub fn same_within(&mut self) {
+        self.same();
+        self.verdict.within_tolerance += 1;
     }
 
     /// A recorded case that behaves differently; `show` builds its difference when the report
