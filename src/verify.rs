@@ -204,14 +204,7 @@ pub fn verify<J: Jailed>(
 ) -> Result<Verdict, Error> {
     snapshot::check_name(jail.name())?;
     let mut comparison = compare::compare(jail, cases, ctx)?;
-    let mut plan = plan::plan(&comparison.found(), &ctx.env);
-    if ctx.shard.is_some() {
-        // A shard sees part of the cases: it never writes (a missing snapshot is still
-        // refused).
-        if plan != plan::Plan::RefuseMissing {
-            plan = plan::Plan::Nothing;
-        }
-    }
+    let mut plan = decide(&comparison, ctx);
     let mut verdict = if !write::needs_lock(plan, ctx) {
         write::carry_out(jail, ctx, comparison, plan, None)?
     } else {
@@ -219,7 +212,7 @@ pub fn verify<J: Jailed>(
         if !write::still_current(&comparison, ctx) {
             // Another run wrote the snapshot since it was read: compare again, under the lock.
             comparison = compare::compare(jail, comparison.into_cases(), ctx)?;
-            plan = plan::plan(&comparison.found(), &ctx.env);
+            plan = decide(&comparison, ctx);
         }
         write::carry_out(jail, ctx, comparison, plan, Some(&lock))?
     };
@@ -230,6 +223,16 @@ pub fn verify<J: Jailed>(
     }
     verdict.shard = ctx.shard;
     Ok(verdict)
+}
+
+/// The write plan for what `comparison` found. A shard sees part of the cases: it never
+/// writes (a missing snapshot is still refused).
+pub(crate) fn decide<I>(comparison: &compare::Comparison<I>, ctx: &Context<'_>) -> plan::Plan {
+    let plan = plan::plan(&comparison.found(), &ctx.env);
+    if ctx.shard.is_some() && plan != plan::Plan::RefuseMissing {
+        return plan::Plan::Nothing;
+    }
+    plan
 }
 
 /// The label of a recorded behaviour: its first key (`returned`, `panicked`, `exit`), with

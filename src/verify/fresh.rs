@@ -92,7 +92,7 @@ impl<I> Fresh<I> {
 }
 
 /// Compares when no snapshot is there; `Ok(Err(cases))`, having run nothing, when there is
-/// one (or something else at its path). With `runs` above 1 each batch runs again that many
+/// one (or something else at its path) or the run is a shard. With `runs` above 1 each batch runs again that many
 /// times and a case that behaved differently is refused, as [`record::check_stable`] does.
 #[allow(clippy::type_complexity)]
 pub(crate) fn compare<J: Jailed>(
@@ -100,7 +100,9 @@ pub(crate) fn compare<J: Jailed>(
     cases: Vec<Case<J::Input>>,
     ctx: &Context<'_>,
 ) -> Result<Result<Comparison<J::Input>, Vec<Case<J::Input>>>, Error> {
-    if ctx.snapshot.symlink_metadata().is_ok() {
+    // A shard verifies a part of the cases and never records: the matching comparison
+    // picks the part.
+    if ctx.shard.is_some() || ctx.snapshot.symlink_metadata().is_ok() {
         return Ok(Err(cases));
     }
     let mut fresh = distinct(jail.name(), cases)?;

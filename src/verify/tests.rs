@@ -6,7 +6,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
-use super::{Context, Verdict, fresh, lockstep, matched, plan, verify, write};
+use super::{Context, Verdict, fresh, lockstep, matched, verify, write};
 use crate::cases::Case;
 use crate::env::{Environment, UpdateMode};
 use crate::jail::Jailed;
@@ -52,10 +52,12 @@ fn verify_matched<J: Jailed>(
     ctx: &Context<'_>,
 ) -> Result<Verdict, crate::Error> {
     let comparison = matched::compare(jail, cases, ctx)?;
-    let plan = plan::plan(&comparison.found(), &ctx.env);
+    let plan = super::decide(&comparison, ctx);
     let lock = write::needs_lock(plan, ctx)
         .then(|| crate::snapshot::lock::Lock::acquire(&ctx.snapshot).unwrap());
-    write::carry_out(jail, ctx, comparison, plan, lock.as_ref())
+    let mut verdict = write::carry_out(jail, ctx, comparison, plan, lock.as_ref())?;
+    verdict.shard = ctx.shard;
+    Ok(verdict)
 }
 
 /// The verdict of comparing along the recording, when the inputs line up with it.
@@ -300,12 +302,18 @@ fn a_first_recording_and_the_matching_comparison_give_identical_verdicts_and_fil
         modes(),
         (1usize..3, 1usize..4),
         0usize..4,
-        prop_oneof![Just(u64::MAX), 200u64..2_000],
+        (
+            prop_oneof![Just(u64::MAX), 200u64..2_000],
+            prop_oneof![
+                Just(None),
+                (1u64..4).prop_map(|i| Some(crate::shard::Shard { index: i, count: 3 }))
+            ],
+        ),
     );
     runner
         .run(
             &strategy,
-            |(inputs, kind, env, (jobs, runs), shown, limit)| {
+            |(inputs, kind, env, (jobs, runs), shown, (limit, shard))| {
                 let fresh = tempfile::tempdir().unwrap();
                 let general = tempfile::tempdir().unwrap();
                 let jail = || match kind {
@@ -315,9 +323,11 @@ fn a_first_recording_and_the_matching_comparison_give_identical_verdicts_and_fil
                 };
                 let cases = || Cases::new().list(inputs.clone()).generate();
                 let ctx = |dir: &Path| {
-                    context(dir, env.clone(), jobs, shown)
+                    let mut ctx = context(dir, env.clone(), jobs, shown)
                         .max_snapshot_size(limit)
-                        .runs(runs)
+                        .runs(runs);
+                    ctx.shard = shard;
+                    ctx
                 };
                 let a = verify(&jail(), cases(), &ctx(fresh.path()));
                 let b = verify_matched(&jail(), cases(), &ctx(general.path()));
