@@ -11,6 +11,8 @@
 //! The same input from several sources is recorded once (the first source wins).
 
 #[cfg(feature = "harvest")]
+pub mod feedback;
+#[cfg(feature = "harvest")]
 pub mod harvest;
 pub mod pairwise;
 #[cfg(feature = "harvest")]
@@ -155,11 +157,11 @@ tuple_params!(A 0, B 1, C 2, D 3, E 4);
 tuple_params!(A 0, B 1, C 2, D 3, E 4, F 5);
 
 #[cfg(feature = "proptest")]
-type Generator<I> = Box<dyn Fn(u64) -> Vec<I> + Send + Sync>;
+pub(crate) type Generator<I> = Box<dyn Fn(u64) -> Vec<I> + Send + Sync>;
 
 /// Rebuilds draw `index` under `seed` and shrinks it while the predicate holds.
 #[cfg(feature = "proptest")]
-type Shrinker<I> =
+pub(crate) type Shrinker<I> =
     Box<dyn Fn(u64, usize, &mut dyn FnMut(&I) -> bool, usize) -> Option<Shrink<I>> + Send + Sync>;
 
 enum Source<I> {
@@ -174,6 +176,8 @@ enum Source<I> {
         generate: Generator<I>,
         shrink: Shrinker<I>,
         count: usize,
+        /// The header's line for it, given its seed: `proptest 100 (seed 12345)`.
+        describe: Box<dyn Fn(u64) -> String + Send + Sync>,
     },
 }
 
@@ -275,7 +279,7 @@ impl<I: Clone + 'static> Cases<I> {
     /// source's position, so adding a source does not change the inputs of another.
     /// Needs the `proptest` feature.
     #[cfg(feature = "proptest")]
-    pub fn proptest<S>(mut self, strategy: S, count: usize) -> Self
+    pub fn proptest<S>(self, strategy: S, count: usize) -> Self
     where
         S: Strategy<Value = I> + Send + Sync + 'static,
     {
@@ -285,10 +289,25 @@ impl<I: Clone + 'static> Cases<I> {
         let shrink: Shrinker<I> = Box::new(move |seed, index, fails, max_steps| {
             shrink::shrink(&*strategy, seed, index, fails, max_steps)
         });
+        let describe = Box::new(move |seed| format!("proptest {count} (seed {seed})"));
+        self.drawn(generate, shrink, count, describe)
+    }
+
+    /// Adds a source that draws `count` inputs itself under the seed it is given, and can
+    /// rebuild and shrink each draw (a proptest source, or feedback-directed generation).
+    #[cfg(feature = "proptest")]
+    pub(crate) fn drawn(
+        mut self,
+        generate: Generator<I>,
+        shrink: Shrinker<I>,
+        count: usize,
+        describe: Box<dyn Fn(u64) -> String + Send + Sync>,
+    ) -> Self {
         self.sources.push(Source::Proptest {
             generate,
             shrink,
             count,
+            describe,
         });
         self
     }
@@ -432,10 +451,9 @@ impl<I: Clone + 'static> Cases<I> {
                     format!("{kind} {} ({})", dims.join("×"), inputs.len())
                 }
                 #[cfg(feature = "proptest")]
-                Source::Proptest { count, .. } => format!(
-                    "proptest {count} (seed {})",
-                    source_seed(self.seed, self.proptest_ordinal(source))
-                ),
+                Source::Proptest { describe, .. } => {
+                    describe(source_seed(self.seed, self.proptest_ordinal(source)))
+                }
             })
             .collect()
     }

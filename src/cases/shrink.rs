@@ -62,15 +62,29 @@ pub fn shrink<S: Strategy>(
         tree = Some(strategy.new_tree(&mut runner).ok()?);
     }
     let mut tree = tree?;
-    let original = tree.current();
+    shrink_tree(&mut tree, &|value| value, fails, max_steps)
+}
+
+/// Shrinks the value of an already built `tree`, seen through `into`, while `fails`
+/// holds, trying at most `max_steps` candidates: the protocol of [`shrink`] for a source
+/// that rebuilds its draws itself (feedback-directed generation replays its learning to
+/// reach a draw). `None` when the drawn value does not fail.
+#[cfg(feature = "proptest")]
+pub fn shrink_tree<V: std::fmt::Debug, I>(
+    tree: &mut dyn ValueTree<Value = V>,
+    into: &dyn Fn(V) -> I,
+    fails: &mut dyn FnMut(&I) -> bool,
+    max_steps: usize,
+) -> Option<Shrink<I>> {
+    let original = into(tree.current());
     if !fails(&original) {
         return None;
     }
-    let mut minimal = tree.current();
+    let mut minimal = into(tree.current());
     let mut steps = 0;
     let mut moved = tree.simplify();
     while moved && steps < max_steps {
-        let candidate = tree.current();
+        let candidate = into(tree.current());
         steps += 1;
         if fails(&candidate) {
             minimal = candidate;

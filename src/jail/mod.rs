@@ -7,6 +7,8 @@
 
 #[cfg(feature = "command")]
 pub mod command;
+#[cfg(feature = "harvest")]
+mod feedback;
 #[cfg(feature = "isolate")]
 mod isolate;
 mod panic;
