@@ -1,12 +1,13 @@
 //! Comparing numbers: a refactoring that reorders a sum moves the last bit of some results;
 //! a float tolerance on the jail counts those cases as the same, and a comparison hook
-//! decides for what a tolerance cannot express.
+//! (on YAML values, or on the output type) decides for what a tolerance cannot express. An
+//! oracle takes the same tolerance and hooks.
 //!
 //! Run it with `cargo run --example tolerance`; `tests/examples_run.rs` runs it too.
 
 use kaizen::env::{Environment, UpdateMode};
 use kaizen::tolerance::Tolerance;
-use kaizen::{Cases, Jail, report};
+use kaizen::{Cases, Jail, Oracle, report};
 
 fn legacy_mean(xs: Vec<u32>) -> f64 {
     let mut total = 0.0;
@@ -63,7 +64,27 @@ fn main() {
     // end compare-with
     println!(
         "== six decimals\n{}",
-        report::summary(&hooked.run_with(&cases, local).expect("ran"))
+        report::summary(&hooked.run_with(&cases, local.clone()).expect("ran"))
+    );
+
+    // compare-outputs-with
+    let typed = Jail::new("mean", reordered_mean)
+        .snapshot_dir(&dir)
+        .compare_outputs_with(|recorded: &f64, now: &f64| (recorded - now).abs() < 1e-9);
+    // end compare-outputs-with
+    println!(
+        "== typed\n{}",
+        report::summary(&typed.run_with(&cases, local.clone()).expect("ran"))
+    );
+
+    // oracle-tolerance
+    let oracle = Oracle::new("mean", legacy_mean, reordered_mean)
+        .snapshot_dir(&dir)
+        .tolerance(Tolerance::relative(1e-12));
+    // end oracle-tolerance
+    println!(
+        "== oracle\n{}",
+        report::summary(&oracle.run_with(&cases, local).expect("ran"))
     );
     std::fs::remove_dir_all(&dir).ok();
 }

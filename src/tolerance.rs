@@ -2,8 +2,9 @@
 //! and a comparison hook of the jail's own.
 //!
 //! Equality of the snapshot texts stays the default and the first test: only when the texts
-//! differ does a jail with a [`Tolerance`] or a [`Comparison`] look again, at both
-//! behaviours read as YAML values. A tolerance compares floats (the two numbers differ by at
+//! differ does a jail (or an oracle) with a [`Tolerance`] or a [`Comparison`] look again, at
+//! both behaviours read as YAML values — or, for `Jail::compare_outputs_with`, at both
+//! returned values read back as the jail's output type. A tolerance compares floats (the two numbers differ by at
 //! most `absolute`, or by at most `relative` of the larger magnitude, or by at most `ulps`
 //! representable steps) and everything else exactly — integers, strings, the shape. A case
 //! that passes this way is counted as same and as "within tolerance" in the verdict; the
@@ -12,6 +13,7 @@
 
 use std::sync::Arc;
 
+use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
 /// How far apart two floats in an output may be and still count as the same.
@@ -113,6 +115,37 @@ fn ulps_apart(a: f64, b: f64) -> u64 {
 /// A jail's own decision that a recorded and a new behaviour are the same, given both as
 /// YAML values (`{returned: …}`, `{panicked: …}`).
 pub type Comparison = Arc<dyn Fn(&Value, &Value) -> bool + Send + Sync>;
+
+/// `first`, if any, then `then`: the behaviours are the same when either says so. A jail
+/// given several comparisons asks them in the order they were given.
+pub(crate) fn either(first: Option<Comparison>, then: Comparison) -> Comparison {
+    match first {
+        None => then,
+        Some(first) => Arc::new(move |a, b| first(a, b) || then(a, b)),
+    }
+}
+
+/// A comparison of two returned values of type `O`: both behaviours must be `returned:`,
+/// and each value must read back as an `O` (as the snapshot's reader reads an input, enums
+/// as single-key maps); then `same` decides. Any other pair — a panic on either side, a
+/// value that no longer reads as an `O` (a redaction put a placeholder string where `O`
+/// holds a number) — is not the same for this comparison.
+pub(crate) fn on_outputs<O: DeserializeOwned>(
+    same: impl Fn(&O, &O) -> bool + Send + Sync + 'static,
+) -> Comparison {
+    Arc::new(move |recorded: &Value, now: &Value| {
+        match (returned::<O>(recorded), returned::<O>(now)) {
+            (Some(a), Some(b)) => same(&a, &b),
+            _ => false,
+        }
+    })
+}
+
+/// The `returned:` value of a behaviour, read as an `O`.
+fn returned<O: DeserializeOwned>(behaviour: &Value) -> Option<O> {
+    let value = behaviour.as_mapping()?.get("returned")?.clone();
+    serde_yaml::with::singleton_map_recursive::deserialize(value).ok()
+}
 
 /// How a jail decides "same" beyond equal texts.
 #[derive(Clone, Default)]

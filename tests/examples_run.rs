@@ -175,4 +175,11 @@ fn the_tolerance_example_turns_a_reordered_sum_green_within_the_tolerance_only()
         text.contains(&format!("== six decimals\n{within}")),
         "{text}"
     );
+    assert!(text.contains(&format!("== typed\n{within}")), "{text}");
+    assert!(
+        text.contains(
+            "== oracle\nmean: 39 cases, original vs refactored — all same, 15 of them within the tolerance\n"
+        ),
+        "{text}"
+    );
 }

@@ -111,7 +111,12 @@ fn the_readme_tolerance_blocks_are_the_example_code() {
         "/examples/tolerance.rs"
     ))
     .unwrap();
-    for marker in ["<!-- tolerance -->", "<!-- compare-with -->"] {
+    for marker in [
+        "<!-- tolerance -->",
+        "<!-- compare-with -->",
+        "<!-- compare-outputs-with -->",
+        "<!-- oracle-tolerance -->",
+    ] {
         let code = block_after(&readme(), marker);
         assert!(
             example.contains(&code),

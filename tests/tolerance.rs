@@ -100,6 +100,27 @@ fn a_tolerance_lets_no_real_change_through_and_the_report_shows_exact_values() {
         "{text}"
     );
 
+    // Some cases within the tolerance, some changed: the summary names both.
+    let partly = Jail::new("mean_slip", |xs: Vec<u32>| {
+        let slip = if xs.len() >= 12 { 1.0 } else { 0.0 };
+        let (m, n) = reordered_mean(xs);
+        (m + slip, n)
+    })
+    .snapshot_dir(&dir)
+    .tolerance(Tolerance::relative(1e-12));
+    let verdict = partly
+        .run_with(&cases(), common::local(UpdateMode::No))
+        .unwrap();
+    assert_eq!(verdict.changed, 28);
+    assert!(verdict.within_tolerance > 0);
+    assert_eq!(
+        report::summary(&verdict),
+        format!(
+            "mean_slip: 39 cases — {} same, {} of them within the jail's tolerance, 28 changed",
+            verdict.same, verdict.within_tolerance
+        )
+    );
+
     // Integers are never within a tolerance.
     let counted = Jail::new("mean_slip", |xs: Vec<u32>| {
         let (m, n) = legacy_mean(xs);
@@ -141,4 +162,120 @@ fn a_comparison_hook_decides_same_for_what_a_tolerance_cannot_express() {
         .unwrap();
     assert!(verdict.passed(), "{}", report::render(&verdict, false));
     assert_eq!(verdict.within_tolerance, changed);
+}
+
+/// A legacy receipt: its lines in the order they were scanned.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Receipt {
+    id: u64,
+    lines: Vec<Line>,
+    total_cents: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+enum Line {
+    Item { sku: String, cents: u64 },
+    Discount(u64),
+}
+
+fn legacy_receipt(skus: Vec<u8>) -> Receipt {
+    let mut lines: Vec<Line> = skus
+        .iter()
+        .map(|s| Line::Item {
+            sku: format!("SKU{s}"),
+            cents: u64::from(*s) * 10,
+        })
+        .collect();
+    let total: u64 = skus.iter().map(|s| u64::from(*s) * 10).sum();
+    if total > 100 {
+        lines.push(Line::Discount(5));
+    }
+    Receipt {
+        id: 7,
+        lines,
+        total_cents: total.saturating_sub(if total > 100 { 5 } else { 0 }),
+    }
+}
+
+/// The refactoring puts the discount first: the same receipt for this jail's purpose.
+fn discount_first(skus: Vec<u8>) -> Receipt {
+    let mut receipt = legacy_receipt(skus);
+    receipt
+        .lines
+        .sort_by_key(|l| !matches!(l, Line::Discount(_)));
+    receipt
+}
+
+fn same_lines_in_any_order(a: &Receipt, b: &Receipt) -> bool {
+    let sorted = |r: &Receipt| {
+        let mut lines: Vec<String> = r.lines.iter().map(|l| format!("{l:?}")).collect();
+        lines.sort();
+        lines
+    };
+    a.total_cents == b.total_cents && sorted(a) == sorted(b)
+}
+
+fn receipts() -> Cases<Vec<u8>> {
+    Cases::new().list([vec![], vec![1], vec![3, 9], vec![5, 6, 7], vec![20]])
+}
+
+#[test]
+fn a_typed_comparison_sees_both_outputs_as_the_jails_output_type() {
+    let dir = std::env::temp_dir().join(format!("kaizen-tol-typed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let local = || common::local(UpdateMode::No);
+    Jail::new("receipt", legacy_receipt)
+        .snapshot_dir(&dir)
+        .run_with(&receipts(), common::local(UpdateMode::Auto))
+        .unwrap();
+    let exact = Jail::new("receipt", discount_first).snapshot_dir(&dir);
+    // Totals of 150, 180 and 200 cents get a discount line, which moved.
+    assert_eq!(exact.run_with(&receipts(), local()).unwrap().changed, 3);
+
+    let typed = Jail::new("receipt", discount_first)
+        .snapshot_dir(&dir)
+        .compare_outputs_with(same_lines_in_any_order);
+    let verdict = typed.run_with(&receipts(), local()).unwrap();
+    assert!(verdict.passed(), "{}", report::render(&verdict, false));
+    assert_eq!(verdict.within_tolerance, 3);
+
+    // A real change is still one: the discount lost.
+    let lost = Jail::new("receipt", |skus: Vec<u8>| {
+        let mut r = discount_first(skus);
+        r.lines.retain(|l| !matches!(l, Line::Discount(_)));
+        r
+    })
+    .snapshot_dir(&dir)
+    .compare_outputs_with(same_lines_in_any_order);
+    assert_eq!(lost.run_with(&receipts(), local()).unwrap().changed, 3);
+
+    // A comparison on values and one on the output type are both asked; one yes is enough.
+    let both = Jail::new("receipt", discount_first)
+        .snapshot_dir(&dir)
+        .compare_with(|_, _| false)
+        .compare_outputs_with(same_lines_in_any_order);
+    assert!(both.run_with(&receipts(), local()).unwrap().passed());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_typed_comparison_is_not_asked_when_a_redaction_left_a_placeholder_the_type_cannot_hold() {
+    let dir = std::env::temp_dir().join(format!("kaizen-tol-redacted-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    Jail::new("receipt", legacy_receipt)
+        .snapshot_dir(&dir)
+        .redact(".id", "[id]")
+        .run_with(&receipts(), common::local(UpdateMode::Auto))
+        .unwrap();
+    // `id` is a number in `Receipt`; the snapshot holds `[id]`, so neither side reads back
+    // as a `Receipt` and the typed hook cannot say "same".
+    let typed = Jail::new("receipt", discount_first)
+        .snapshot_dir(&dir)
+        .redact(".id", "[id]")
+        .compare_outputs_with(|_: &Receipt, _: &Receipt| true);
+    let verdict = typed
+        .run_with(&receipts(), common::local(UpdateMode::No))
+        .unwrap();
+    assert_eq!((verdict.changed, verdict.within_tolerance), (3, 0));
+    std::fs::remove_dir_all(&dir).ok();
 }

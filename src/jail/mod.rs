@@ -273,12 +273,18 @@ where
 
     /// Counts a case as the same when its text changed but `same(recorded, now)` says yes,
     /// given both behaviours as YAML values (`{returned: …}`, `{panicked: …}`). For what a
-    /// tolerance cannot express; tried after the tolerance.
+    /// tolerance cannot express; tried after the tolerance. Several comparisons (this one
+    /// and [`Jail::compare_outputs_with`]) are asked in the order given; one yes is enough.
     pub fn compare_with(
-        mut self,
+        self,
         same: impl Fn(&serde_yaml::Value, &serde_yaml::Value) -> bool + Send + Sync + 'static,
     ) -> Self {
-        self.comparison = Some(Arc::new(same));
+        self.with_comparison(Arc::new(same))
+    }
+
+    /// Adds a comparison (see [`Jail::compare_with`]).
+    pub(crate) fn with_comparison(mut self, same: crate::tolerance::Comparison) -> Self {
+        self.comparison = Some(crate::tolerance::either(self.comparison.take(), same));
         self
     }
 
@@ -358,6 +364,47 @@ where
             .isolation
             .map(|i| i.with_key(format!("{}#{side}", i.key)));
         self
+    }
+}
+
+impl<I, O> Jail<I, O>
+where
+    I: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+    O: Serialize + DeserializeOwned + Send + 'static,
+{
+    /// Counts a case as the same when its text changed but both versions returned and
+    /// `same(&recorded, &now)` says yes, given both returned values as the jail's output
+    /// type. The recorded value is read back from the snapshot text (as inputs are); a case
+    /// where either side panicked or timed out, or whose recorded value no longer reads as
+    /// an `O` (a redaction's placeholder where `O` holds a number), is left to the other
+    /// comparisons. Tried after the tolerance, with [`Jail::compare_with`]'s hooks in the
+    /// order given.
+    ///
+    /// ```
+    /// use kaizen::{Cases, Jail};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let local = kaizen::env::Environment::default();
+    /// let cases = Cases::new().list(["Ada".to_string(), "bob".into()]);
+    /// Jail::new("greet", |n: String| format!("Hello {n}"))
+    ///     .snapshot_dir(dir.path())
+    ///     .run_with(&cases, local.clone())
+    ///     .unwrap();
+    /// // The refactoring shouts; for this jail, case does not matter.
+    /// let verdict = Jail::new("greet", |n: String| format!("HELLO {}", n.to_uppercase()))
+    ///     .snapshot_dir(dir.path())
+    ///     .compare_outputs_with(|recorded: &String, now: &String| {
+    ///         recorded.to_lowercase() == now.to_lowercase()
+    ///     })
+    ///     .run_with(&cases, local)
+    ///     .unwrap();
+    /// assert!(verdict.passed());
+    /// assert_eq!(verdict.within_tolerance, 2);
+    /// ```
+    pub fn compare_outputs_with(
+        self,
+        same: impl Fn(&O, &O) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.with_comparison(crate::tolerance::on_outputs(same))
     }
 }
 

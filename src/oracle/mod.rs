@@ -42,6 +42,7 @@ pub(crate) mod sides;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -51,6 +52,7 @@ use crate::cases::{Cases, Origin};
 use crate::env::Environment;
 use crate::jail::Jail;
 use crate::snapshot::{self, format};
+use crate::tolerance::Tolerance;
 use crate::verify::{Baseline, Difference, Shrunk, Verdict};
 use crate::{Error, Settings, report, settings};
 
@@ -130,6 +132,29 @@ where
         self
     }
 
+    /// Counts a case as the same when the two versions' behaviours differ only in floats
+    /// within `tolerance` (integers, strings and the shape must still be equal); see
+    /// [`Jail::tolerance`]. The report shows both exact values of a case outside it, the
+    /// summary says how many cases were within it, and shrinking uses the same comparison:
+    /// a case within the tolerance is no difference to shrink towards.
+    pub fn tolerance(mut self, tolerance: Tolerance) -> Self {
+        self.settings.tolerance = Some(tolerance);
+        self.original = self.original.tolerance(tolerance);
+        self.refactored = self.refactored.tolerance(tolerance);
+        self
+    }
+
+    /// Counts a case as the same when the behaviours differ but `same(original, refactored)`
+    /// says yes, given both as YAML values; see [`Jail::compare_with`]. Tried after the
+    /// tolerance; shrinking uses it too.
+    pub fn compare_with(
+        mut self,
+        same: impl Fn(&serde_yaml::Value, &serde_yaml::Value) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.original = self.original.with_comparison(Arc::new(same));
+        self
+    }
+
     /// Gives each call of either version `limit` to return; see [`Jail::timeout`].
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.settings.timeout = Some(limit);
@@ -160,6 +185,20 @@ where
     /// How many differing cases the report shows in full — and shrinks (default 10).
     pub fn max_shown(mut self, max_shown: usize) -> Self {
         self.settings.max_shown = max_shown;
+        self
+    }
+
+    /// Counts a case as the same when both versions returned and `same(&original,
+    /// &refactored)` says yes, given both values as the output type; see
+    /// [`Jail::compare_outputs_with`]. Shrinking uses it too.
+    pub fn compare_outputs_with(
+        mut self,
+        same: impl Fn(&O, &O) -> bool + Send + Sync + 'static,
+    ) -> Self
+    where
+        O: DeserializeOwned,
+    {
+        self.original = self.original.compare_outputs_with(same);
         self
     }
 

@@ -48,14 +48,31 @@ pub fn summary(v: &Verdict) -> String {
     } else {
         format!("{}: {} — ", v.jail, count(v.total, "case", "cases"))
     };
+    // Cases the tolerance or a comparison hook counted as the same: the snapshot keeps its
+    // recorded values; a live comparison has no recording.
+    let within = match v.baseline {
+        Baseline::Snapshot if v.changed == 0 => {
+            "within the jail's tolerance (recorded values kept)"
+        }
+        Baseline::Snapshot => "within the jail's tolerance",
+        Baseline::Oracle | Baseline::Port => "within the tolerance",
+    };
     if v.changed == 0 && v.within_tolerance > 0 {
         let _ = write!(
             s,
-            "all same, {} of them within the jail's tolerance (recorded values kept)",
+            "all same, {} of them {within}",
             thousands(v.within_tolerance)
         );
     } else if v.changed == 0 {
         s.push_str("all same");
+    } else if v.within_tolerance > 0 {
+        let _ = write!(
+            s,
+            "{} same, {} of them {within}, {} changed",
+            thousands(v.same),
+            thousands(v.within_tolerance),
+            thousands(v.changed)
+        );
     } else {
         let _ = write!(
             s,
