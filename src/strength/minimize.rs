@@ -15,7 +15,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::outcomes::{Mutant, Outcome, Outcomes};
-use super::strengthen::{Mutated, Options, build, restore_backups, run_probe};
+use super::probe_run::{build, run_probe};
+use super::strengthen::{Mutated, Options, restore_backups};
 use crate::Error;
 use crate::snapshot::{self, MinimizedNote};
 use crate::strengthen::probe::{self, Mode, Request, Times};

@@ -15,4 +15,5 @@ pub mod score;
 
 pub use score::{Strength, score};
 pub mod minimize;
+pub mod probe_run;
 pub mod strengthen;

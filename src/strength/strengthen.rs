@@ -17,6 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::outcomes::{Mutant, Outcome, Outcomes};
+use super::probe_run::{build, run_probe, write_request};
 use crate::Error;
 use crate::env;
 use crate::strengthen::{added, probe};
@@ -195,35 +196,52 @@ fn judge_one(
             }
         };
         let dir = opts.work.join("requests").join(test);
-        write_request(&dir, probe::Mode::Judge, &[], opts, &BTreeMap::new())?;
-        for pool in &ours {
-            let _ =
-                std::fs::remove_file(probe::progress_path(&dir, &pool.jail, probe::Mode::Judge));
-        }
-        let slowest = ours.iter().map(|p| p.max_case_micros).max().unwrap_or(0);
-        let limit = Duration::from_micros(slowest.saturating_mul(50)).max(Duration::from_secs(1));
-        let stalled = run_probe(&exe, opts, &dir, limit, &|dir| judge_done(dir, &ours))?;
-        for pool in &ours {
-            let marks = std::fs::read(probe::progress_path(&dir, &pool.jail, probe::Mode::Judge))
-                .unwrap_or_default();
-            let hang = stalled && marks.len() < pool.inputs.len() && marks.last() != Some(&b'd');
-            let at = if marks.last() == Some(&b'd') {
-                marks.len() - 1
-            } else if hang {
-                marks.len()
-            } else {
-                continue;
-            };
-            return Ok(Ok(Kill {
-                mutant: mutant.name.clone(),
-                said: said(mutant),
-                jail: pool.jail.clone(),
-                input: pool.inputs[at].clone(),
-                hang,
-            }));
+        if let Some(kill) = judge_built(opts, &exe, &dir, mutant, &ours)? {
+            return Ok(Ok(kill));
         }
     }
     Ok(Err("no candidate tells it apart".into()))
+}
+
+/// Runs the test binary `exe`, built with `mutant` applied, in judge mode on the explored
+/// `pools` of its jails (their request folder `dir`), and returns the kill its first
+/// telling candidate makes, if any. A candidate that makes no progress within the per-case
+/// limit — 50 times the slowest candidate on the original, at least 1 s — is a hang: the
+/// binary is killed and the mutant counted caught by that candidate.
+pub fn judge_built(
+    opts: &Options,
+    exe: &Path,
+    dir: &Path,
+    mutant: &Mutant,
+    pools: &[&probe::Pool],
+) -> Result<Option<Kill>, Error> {
+    write_request(dir, probe::Mode::Judge, &[], opts, &BTreeMap::new())?;
+    for pool in pools {
+        let _ = std::fs::remove_file(probe::progress_path(dir, &pool.jail, probe::Mode::Judge));
+    }
+    let slowest = pools.iter().map(|p| p.max_case_micros).max().unwrap_or(0);
+    let limit = Duration::from_micros(slowest.saturating_mul(50)).max(Duration::from_secs(1));
+    let stalled = run_probe(exe, opts, dir, limit, &|dir| judge_done(dir, pools))?;
+    for pool in pools {
+        let marks = std::fs::read(probe::progress_path(dir, &pool.jail, probe::Mode::Judge))
+            .unwrap_or_default();
+        let hang = stalled && marks.len() < pool.inputs.len() && marks.last() != Some(&b'd');
+        let at = if marks.last() == Some(&b'd') {
+            marks.len() - 1
+        } else if hang {
+            marks.len()
+        } else {
+            continue;
+        };
+        return Ok(Some(Kill {
+            mutant: mutant.name.clone(),
+            said: said(mutant),
+            jail: pool.jail.clone(),
+            input: pool.inputs[at].clone(),
+            hang,
+        }));
+    }
+    Ok(None)
 }
 
 /// `jail/band.rs:5:33: replace > with >= in price_band`: cargo-mutants' words with the file
@@ -289,129 +307,6 @@ fn explore(
         message: "the unmutated code hangs on more than five candidate inputs".into(),
         hint: "give the jail a timeout (`Jail::timeout`) so a hang is recorded behaviour".into(),
     })
-}
-
-pub(super) fn write_request(
-    dir: &Path,
-    mode: probe::Mode,
-    literals: &[i64],
-    opts: &Options,
-    skip: &BTreeMap<String, Vec<usize>>,
-) -> Result<(), Error> {
-    let request = probe::Request {
-        mode,
-        literals: literals.to_vec(),
-        budget: opts.budget,
-        seed: opts.seed,
-        skip: skip.clone(),
-        from: BTreeMap::new(),
-    };
-    let json = serde_json::to_vec(&request).map_err(|e| Error::Internal {
-        message: e.to_string(),
-    })?;
-    crate::snapshot::write_atomic(&probe::request_path(dir), &json)
-}
-
-/// Runs a test binary under a request; returns whether it was killed for making no progress
-/// within `limit`. `done` says when the jails have all finished (the rest of the binary's
-/// tests need not run).
-pub(super) fn run_probe(
-    exe: &Path,
-    opts: &Options,
-    dir: &Path,
-    limit: Duration,
-    done: &dyn Fn(&Path) -> bool,
-) -> Result<bool, Error> {
-    let log_path = opts.work.join("probe.log");
-    let log = std::fs::File::create(&log_path).map_err(|e| Error::io(&log_path, "create", e))?;
-    let err = log
-        .try_clone()
-        .map_err(|e| Error::io(&log_path, "open", e))?;
-    let mut child = Command::new(exe)
-        .current_dir(&opts.root)
-        .env(env::CARGO_MANIFEST_DIR, &opts.root)
-        .env(env::STRENGTHEN, dir)
-        .env(env::UPDATE, "no")
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(err)
-        .spawn()
-        .map_err(|e| Error::io(exe, "start the test binary", e))?;
-    let mut last = (progress_size(dir), Instant::now());
-    // The first case may wait for the binary to start and the tests before it.
-    let mut allowed = limit.max(Duration::from_secs(20));
-    loop {
-        if child
-            .try_wait()
-            .map_err(|e| Error::io(exe, "wait", e))?
-            .is_some()
-        {
-            return Ok(false);
-        }
-        if done(dir) {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Ok(false);
-        }
-        let size = progress_size(dir);
-        if size != last.0 {
-            last = (size, Instant::now());
-            allowed = limit;
-        } else if last.1.elapsed() > allowed {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Ok(true);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn progress_size(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter(|e| {
-            let n = e.file_name();
-            let n = n.to_string_lossy();
-            n.ends_with(".explored") || n.ends_with(".judged")
-        })
-        .filter_map(|e| e.metadata().ok())
-        .map(|m| m.len())
-        .sum()
-}
-
-/// Builds a test target and returns its executable.
-pub(super) fn build(root: &Path, test: &str, work: &Path) -> Result<PathBuf, Error> {
-    let output = Command::new("cargo")
-        .args(["test", "--no-run", "--message-format=json", "--test", test])
-        .current_dir(root)
-        .env(env::UPDATE, "no")
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(|e| Error::io(root, "run cargo", e))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let exe = stdout.lines().find_map(|line| {
-        let v: serde_json::Value = serde_json::from_str(line).ok()?;
-        (v["reason"] == "compiler-artifact" && v["target"]["name"] == test)
-            .then(|| v["executable"].as_str().map(PathBuf::from))
-            .flatten()
-    });
-    match exe {
-        Some(exe) if output.status.success() => Ok(exe),
-        _ => {
-            let log = work.join("build.log");
-            let _ = std::fs::write(&log, &output.stderr);
-            Err(Error::Config {
-                message: format!(
-                    "cannot build the test target {test} (see {})",
-                    log.display()
-                ),
-                hint: "run `cargo test --no-run` there to see why".into(),
-            })
-        }
-    }
 }
 
 /// The integer literals on the survivors' lines and in their replacements.
