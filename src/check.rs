@@ -47,7 +47,10 @@ where
             Some(shard) => Some(shard),
             None => crate::env::shard(crate::env::process)?,
         };
+        let (step, named) = step_of(&self.settings, name)?;
         let ctx = Context::new(&self.settings, name, env)
+            .step(step)
+            .named(named)
             .max_shown(max_shown.unwrap_or(self.settings.max_shown))
             .shard(shard)
             .source(
@@ -139,6 +142,24 @@ where
     fn name_str(&self) -> &str {
         crate::jail::Jailed::name(self)
     }
+}
+
+/// The kind of step the run checks (the setting, else `KAIZEN_STEP`) and, in a feature step,
+/// the cases of jail `name` that the ledger's entries of this step name.
+fn step_of(
+    settings: &crate::Settings,
+    name: &str,
+) -> Result<(crate::step::Step, std::collections::BTreeSet<usize>), Error> {
+    let step = match settings.step {
+        Some(step) => step,
+        None => crate::env::step(crate::env::process)?.unwrap_or_default(),
+    };
+    let named = if step == crate::step::Step::Feature {
+        crate::ledger::read_named_in_step(&settings.resolved_snapshot_dir(), name)?
+    } else {
+        Default::default()
+    };
+    Ok((step, named))
 }
 
 /// When the snapshot holds a reduced case set (`info.minimized`), only the inputs it holds

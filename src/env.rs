@@ -106,6 +106,34 @@ pub fn shard(
     }
 }
 
+/// `KAIZEN_STEP`: the kind of step a `cargo test` run checks, `refactor` or `feature`, as
+/// `kaizen verify --refactor` / `--feature` do (the jail's `step` setting wins). See
+/// [`crate::step`].
+pub const STEP: &str = "KAIZEN_STEP";
+
+/// The step `KAIZEN_STEP` names (read through `get`), if it is set and not empty.
+///
+/// ```
+/// use kaizen::step::Step;
+/// assert_eq!(kaizen::env::step(|_: &str| Some("feature".into())).unwrap(), Some(Step::Feature));
+/// assert_eq!(kaizen::env::step(|_: &str| None).unwrap(), None);
+/// assert!(kaizen::env::step(|_: &str| Some("fix".into())).is_err());
+/// ```
+pub fn step(
+    get: impl Fn(&str) -> Option<String>,
+) -> Result<Option<crate::step::Step>, crate::Error> {
+    match get(STEP).filter(|v| !v.trim().is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| crate::Error::Config {
+            message: format!("{STEP}={v:?} is not a kind of step"),
+            hint: format!(
+                "set {STEP} to one of: {} (or unset it)",
+                crate::step::Step::VALUES
+            ),
+        }),
+    }
+}
+
 /// `KAIZEN_FUZZ_CASES`: how many inputs kaizen's own robustness property tests try
 /// (default 2,000 in `cargo test`); set it high for a long fuzzing run.
 pub const FUZZ_CASES: &str = "KAIZEN_FUZZ_CASES";
@@ -134,6 +162,8 @@ pub const HERMETIC_STRIP: &[&str] = &[
     ISOLATED_PARENT,
     MAX_SNAPSHOT_SIZE,
     MAX_SHOWN,
+    SHARD,
+    STEP,
     CI,
     "TF_BUILD",
     "JENKINS_URL",

@@ -79,6 +79,46 @@ pub fn read(snapshot_dir: &Path) -> Result<Vec<Entry>, Error> {
     })
 }
 
+/// The cases of `jail` that the ledger's entries of this step name: the newest entry and the
+/// entries just before it accepted on the same commit (or, outside git, with no commit).
+/// A feature step (`kaizen verify --feature`) lets only these cases change.
+///
+/// ```
+/// use kaizen::ledger::{Entry, named_in_step};
+/// let entry = |jail: &str, commit: &str, cases: Vec<usize>| Entry {
+///     date: String::new(), jail: jail.into(), commit: Some(commit.into()), cases,
+///     changes: vec![], behaviour: String::new(), reason: "why".into(),
+/// };
+/// let ledger = [
+///     entry("fizz", "a1", vec![2]),        // an earlier step
+///     entry("fizz", "b2", vec![1, 4]),
+///     entry("other", "b2", vec![9]),
+///     entry("fizz", "b2", vec![8]),
+/// ];
+/// assert_eq!(named_in_step(&ledger, "fizz").into_iter().collect::<Vec<_>>(), [1, 4, 8]);
+/// assert!(named_in_step(&ledger[..1], "other").is_empty());
+/// ```
+pub fn named_in_step(entries: &[Entry], jail: &str) -> std::collections::BTreeSet<usize> {
+    let Some(newest) = entries.last() else {
+        return Default::default();
+    };
+    entries
+        .iter()
+        .rev()
+        .take_while(|e| e.commit == newest.commit)
+        .filter(|e| e.jail == jail)
+        .flat_map(|e| e.cases.iter().copied())
+        .collect()
+}
+
+/// [`named_in_step`] for the ledger in `snapshot_dir` (nothing named when there is none).
+pub fn read_named_in_step(
+    snapshot_dir: &Path,
+    jail: &str,
+) -> Result<std::collections::BTreeSet<usize>, Error> {
+    Ok(named_in_step(&read(snapshot_dir)?, jail))
+}
+
 /// One verify run in the step ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {

@@ -58,6 +58,7 @@ mod settings;
 pub mod shard;
 pub mod snapshot;
 pub mod stateful;
+pub mod step;
 #[cfg(feature = "command")]
 pub mod strength;
 pub mod strengthen;

@@ -39,6 +39,10 @@ pub struct Settings {
     /// How far floats in an output may move and still count as the same. Default: none
     /// (equal texts only). See [`crate::tolerance`].
     pub tolerance: Option<crate::tolerance::Tolerance>,
+    /// The kind of step a run checks: a pure refactoring (any change fails, nothing is
+    /// written) or a feature step (only the cases the ledger's entries of this step name may
+    /// change). Default: none, or the step `KAIZEN_STEP` names. See [`crate::step`].
+    pub step: Option<crate::step::Step>,
 }
 
 impl Default for Settings {
@@ -52,6 +56,7 @@ impl Default for Settings {
             record_runs: 2,
             shard: None,
             tolerance: None,
+            step: None,
         }
     }
 }

@@ -12,12 +12,14 @@
 //! 3. **write** ([`write`]): the one place that takes the snapshot's lock (only when the
 //!    plan writes) and writes.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::cases::Case;
 use crate::env::Environment;
 use crate::jail::Jailed;
 use crate::snapshot::{self, lock::Lock};
+use crate::step::Step;
 use crate::{Error, Settings, settings};
 
 mod compare;
@@ -69,6 +71,11 @@ pub struct Context<'a> {
     pub max_snapshot_size: u64,
     /// Only the cases of this shard are verified, and nothing is written.
     pub shard: Option<crate::shard::Shard>,
+    /// The kind of step this run checks (see [`crate::step`]).
+    pub step: Step,
+    /// In a feature step, the cases the ledger's entries of this step name: the only ones
+    /// that may change.
+    pub named: BTreeSet<usize>,
 }
 
 impl Context<'static> {
@@ -85,7 +92,7 @@ impl Context<'static> {
     /// assert_eq!((ctx.jobs, ctx.max_shown, ctx.runs), (2, 10, 1));
     /// ```
     pub fn new(settings: &Settings, name: &str, env: Environment) -> Context<'static> {
-        Context {
+        let ctx = Context {
             snapshot: settings::snapshot_path(&settings.resolved_snapshot_dir(), name),
             env,
             source: None,
@@ -102,7 +109,10 @@ impl Context<'static> {
             runs: 1,
             max_snapshot_size: crate::env::DEFAULT_MAX_SNAPSHOT_SIZE,
             shard: settings.shard,
-        }
+            step: Step::Any,
+            named: BTreeSet::new(),
+        };
+        ctx.step(settings.step.unwrap_or_default())
     }
 }
 
@@ -164,6 +174,30 @@ impl<'a> Context<'a> {
         self
     }
 
+    /// Checks the run as a step of this kind. A refactoring step writes nothing whatever the
+    /// update mode says, and a change fails even under `INSTA_FORCE_PASS`.
+    ///
+    /// ```
+    /// use kaizen::{Settings, env::{Environment, UpdateMode}, step::Step, verify::Context};
+    /// let ctx = Context::new(&Settings::default(), "demo", Environment::default());
+    /// assert_eq!(ctx.step(Step::Refactor).env.mode, UpdateMode::No);
+    /// ```
+    pub fn step(mut self, step: Step) -> Self {
+        self.step = step;
+        if step == Step::Refactor {
+            self.env.mode = crate::env::UpdateMode::No;
+            self.env.force_pass = false;
+        }
+        self
+    }
+
+    /// The cases a feature step lets change (those the ledger's entries of this step name,
+    /// [`crate::ledger::named_in_step`]).
+    pub fn named(mut self, cases: BTreeSet<usize>) -> Self {
+        self.named = cases;
+        self
+    }
+
     /// Does this run verify the case whose input has this snapshot text?
     pub(crate) fn in_shard(&self, input_text: &str) -> bool {
         self.shard.is_none_or(|s| s.contains(input_text))
@@ -180,14 +214,16 @@ impl<'a> Context<'a> {
 
     /// An empty tally for this run's verdict.
     pub(crate) fn tally(&self, jail: &str) -> Tally {
-        Tally::new(
+        let mut tally = Tally::new(
             jail,
             self.snapshot.clone(),
             &self.env,
             &self.record_command,
             Baseline::Snapshot,
             self.max_shown,
-        )
+        );
+        tally.step(self.step, &self.named);
+        tally
     }
 }
 
@@ -228,8 +264,14 @@ pub fn verify<J: Jailed>(
 /// The write plan for what `comparison` found. A shard sees part of the cases: it never
 /// writes (a missing snapshot is still refused).
 pub(crate) fn decide<I>(comparison: &compare::Comparison<I>, ctx: &Context<'_>) -> plan::Plan {
-    let plan = plan::plan(&comparison.found(), &ctx.env);
+    let found = comparison.found();
+    let plan = plan::plan(&found, &ctx.env);
     if ctx.shard.is_some() && plan != plan::Plan::RefuseMissing {
+        return plan::Plan::Nothing;
+    }
+    // A feature step accepts (re-records) only changes the ledger names; a refactoring step
+    // runs with writing turned off (`Context::step`).
+    if ctx.step == Step::Feature && found.counts.unnamed > 0 && plan == plan::Plan::Rerecord {
         return plan::Plan::Nothing;
     }
     plan

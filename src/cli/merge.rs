@@ -186,6 +186,11 @@ fn part(j: JsonJail, env: &Environment, record: &str) -> Verdict {
     v.dropped = j.dropped;
     v.duplicates = j.duplicates;
     v.ungrouped = j.ungrouped;
+    v.step = j.step.and_then(|s| s.parse().ok()).unwrap_or_default();
+    v.unnamed = crate::step::Unnamed {
+        count: j.unnamed,
+        cases: j.unnamed_cases,
+    };
     v.groups = j
         .groups
         .into_iter()

@@ -166,8 +166,13 @@ pub enum Command {
         shard: Option<crate::shard::Shard>,
         /// A pure refactoring step: any change fails, whatever KAIZEN_UPDATE says, and
         /// nothing is written.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "feature")]
         refactor: bool,
+        /// A feature step: only the cases named by the ledger's entries of this step (the
+        /// newest entry of snapshots/kaizen-ledger.yaml and those before it on the same
+        /// commit) may change; any other changed case fails and is listed.
+        #[arg(long)]
+        feature: bool,
         /// Append this run (commit, jails, cases, same/changed/new, duration) to
         /// snapshots/kaizen-steps.tsv; `kaizen log --steps` shows them.
         #[arg(long)]
@@ -388,8 +393,8 @@ pub(crate) struct Project {
     color: bool,
     /// The part of every jail's cases this run verifies (`--shard`).
     shard: Option<crate::shard::Shard>,
-    /// `--refactor`: any change fails and nothing is written.
-    refactor: bool,
+    /// `--refactor` or `--feature` (else `KAIZEN_STEP`): the kind of step a verify checks.
+    step: crate::step::Step,
     /// `--ledger`: the run is appended to the step ledger.
     ledger: bool,
 }
@@ -422,21 +427,22 @@ impl Project {
             ColorChoice::Never => false,
             ColorChoice::Auto => crate::report::use_color(std::io::stdout().is_terminal()),
         };
-        let (shard, refactor, ledger) = match &cli.command {
+        let (shard, step, ledger) = match &cli.command {
             Command::Verify {
                 shard,
                 refactor,
+                feature,
                 ledger,
                 ..
-            } => (*shard, *refactor, *ledger),
-            _ => (None, false, false),
+            } => (*shard, step_of(*refactor, *feature)?, *ledger),
+            _ => (None, crate::step::Step::Any, false),
         };
         Ok(Project {
             root,
             jobs,
             color,
             shard,
-            refactor,
+            step,
             ledger,
         })
     }
@@ -509,6 +515,16 @@ impl Project {
             message: e.to_string(),
         })
     }
+}
+
+/// The step `--refactor` or `--feature` names, else the one `KAIZEN_STEP` names.
+fn step_of(refactor: bool, feature: bool) -> Result<crate::step::Step, Error> {
+    use crate::step::Step;
+    Ok(match (refactor, feature) {
+        (true, _) => Step::Refactor,
+        (_, true) => Step::Feature,
+        _ => crate::env::step(crate::env::process)?.unwrap_or_default(),
+    })
 }
 
 fn is_spec(path: &Path) -> bool {

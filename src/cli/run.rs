@@ -31,6 +31,12 @@ fn characterize(
     let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
     let source = shown(project, spec);
     let sources = jail.describe_sources(&source);
+    let named = match project.step {
+        crate::step::Step::Feature => {
+            crate::ledger::read_named_in_step(&project.snapshot_dir(), &name)?
+        }
+        _ => Default::default(),
+    };
     let mut settings = project.settings();
     settings.max_shown = max_shown.unwrap_or(settings.max_shown);
     let ctx = Context::new(&settings, &name, env)
@@ -41,6 +47,8 @@ fn characterize(
         .runs(runs)
         .max_snapshot_size(max_snapshot_size)
         .shard(project.shard)
+        .step(project.step)
+        .named(named)
         .tick(&tick);
     let result = verify::verify(&jail, cases, &ctx);
     progress.finish();
@@ -117,12 +125,7 @@ pub(crate) fn verify(
         Format::Html => max_shown.or(Some(report::html::DEFAULT_SHOWN)),
         _ => max_shown,
     };
-    let mut env = Environment::from_process()?;
-    if project.refactor {
-        // A refactoring step changes nothing: a change fails, and nothing is written.
-        env.mode = UpdateMode::No;
-        env.force_pass = false;
-    }
+    let env = Environment::from_process()?;
     let started = std::time::Instant::now();
     let mut results = Vec::new();
     for spec in project.specs(names)? {

@@ -304,6 +304,15 @@ where
         self
     }
 
+    /// Checks the run as a step of this kind: [`Step::Refactor`](crate::step::Step) fails on
+    /// any change and writes nothing; [`Step::Feature`](crate::step::Step) lets only the
+    /// cases the ledger's entries of this step name change. By default the step
+    /// `KAIZEN_STEP` names, if any. See [`crate::step`].
+    pub fn step(mut self, step: crate::step::Step) -> Self {
+        self.settings.step = Some(step);
+        self
+    }
+
     /// Calls the jailed function once, catching a panic as behaviour.
     ///
     /// ```

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use crate::diff::{Palette, diff_lines, paint, thousands};
 use crate::env;
+use crate::step::Step;
 use crate::verify::{Baseline, Difference, Verdict, Written};
 
 /// The most lines of an input a report shows; the rest are counted.
@@ -81,6 +82,14 @@ pub fn summary(v: &Verdict) -> String {
             thousands(v.changed)
         );
     }
+    if v.step == Step::Feature && v.changed > 0 {
+        let _ = write!(
+            s,
+            " (feature step: {} named by the ledger, {} not)",
+            thousands(v.changed - v.unnamed.count),
+            thousands(v.unnamed.count)
+        );
+    }
     if v.new > 0 {
         let _ = write!(s, ", {} new, not yet recorded", thousands(v.new));
     }
@@ -115,6 +124,9 @@ pub fn render(v: &Verdict, color: bool) -> String {
     let p = Palette::new(color);
     let mut out = summary_line(v, color);
     out.push('\n');
+    if let Some(line) = unnamed_line(v) {
+        let _ = writeln!(out, "  {}", paint(p.bad, &line));
+    }
     if let Some(warning) = v.behaviours.warning() {
         let _ = writeln!(out, "  {}", paint(p.bad, &format!("warning: {warning}")));
     }
@@ -323,6 +335,42 @@ fn kind_change(before: &str, after: &str) -> Option<String> {
     })
 }
 
+/// In a feature step, the changed cases the ledger's entries of this step do not name, and
+/// what to do about them.
+pub fn unnamed_line(v: &Verdict) -> Option<String> {
+    if v.step != Step::Feature || v.unnamed.count == 0 {
+        return None;
+    }
+    const LISTED: usize = 20;
+    let first: Vec<String> = v
+        .unnamed
+        .cases
+        .iter()
+        .take(LISTED)
+        .map(ToString::to_string)
+        .collect();
+    let more = v.unnamed.count - first.len();
+    let (noun, it) = if v.unnamed.count == 1 {
+        ("case", "it")
+    } else {
+        ("cases", "them")
+    };
+    let listed = if more > 0 {
+        format!("{} and {} more", first.join(", "), thousands(more))
+    } else {
+        first.join(", ")
+    };
+    let numbers = if more > 0 {
+        "N,…".to_string()
+    } else {
+        first.join(",")
+    };
+    Some(format!(
+        "not named by the ledger's entries of this step: {noun} {listed} — undo the change, or review {it} and accept {it} with `kaizen accept {} --case {numbers} --reason \"…\"`",
+        v.jail
+    ))
+}
+
 fn footer(v: &Verdict) -> String {
     match &v.written {
         Written::Recorded(_) => String::new(),
@@ -341,6 +389,9 @@ fn footer(v: &Verdict) -> String {
         }
         Written::Nothing if v.baseline == Baseline::Port => {
             "port: nothing is recorded; the original program is the reference — change the port until it behaves the same".into()
+        }
+        Written::Nothing if v.step == Step::Refactor => {
+            "refactoring step: any change fails, and nothing was written".into()
         }
         Written::Nothing if v.ci => format!(
             "CI run: nothing was written; reproduce locally with `{}` to get a pending file",

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::{JailResult, relative, status};
 use crate::diff::{bounded, first_lines};
 use crate::distribution::Distribution;
+use crate::step::Step;
 use crate::verify::{Difference, Group, MAX_GROUP_LINES, NewCase, Verdict, Written, bounded_lines};
 
 /// The most lines of an input or behaviour text a JSON difference holds.
@@ -52,6 +53,15 @@ pub(crate) struct JsonJail {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub duplicates: usize,
     pub written: Option<String>,
+    /// The kind of step checked (`refactor`, `feature`), when one was named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// In a feature step: changed cases the ledger's entries of this step do not name.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unnamed: usize,
+    /// The first of them, by number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unnamed_cases: Vec<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviours: Option<JsonBehaviours>,
     #[serde(default)]
@@ -211,6 +221,9 @@ fn jail(root: &Path, r: &JailResult) -> JsonJail {
         dropped: 0,
         duplicates: 0,
         written: None,
+        step: None,
+        unnamed: 0,
+        unnamed_cases: Vec::new(),
         behaviours: None,
         groups: Vec::new(),
         ungrouped: 0,
@@ -230,6 +243,9 @@ fn jail(root: &Path, r: &JailResult) -> JsonJail {
                     Some(relative(root, p))
                 }
             };
+            j.step = (v.step != Step::Any).then(|| v.step.to_string());
+            j.unnamed = v.unnamed.count;
+            j.unnamed_cases = v.unnamed.cases.clone();
             j.behaviours = JsonBehaviours::new(&v.behaviours);
             j.groups = v.groups.iter().map(JsonGroup::new).collect();
             j.ungrouped = v.ungrouped;

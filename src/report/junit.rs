@@ -9,6 +9,7 @@ use std::path::Path;
 use super::human::MAX_INPUT_LINES;
 use super::{JailResult, relative, show_all_command, status};
 use crate::diff::{bounded, diff, thousands};
+use crate::step::Step;
 use crate::verify::{Group, MAX_GROUP_LINES, Verdict, bounded_lines};
 
 /// Escapes text for XML attributes and content. Characters XML 1.0 cannot hold at all
@@ -126,6 +127,9 @@ impl Suite {
     /// The test cases of a verdict.
     fn verdict(&mut self, root: &Path, v: &Verdict) {
         let file = xml(&relative(root, &v.snapshot));
+        if v.step == Step::Feature {
+            return self.feature_step(&file, v);
+        }
         for g in v.groups.iter().filter(|g| g.cases > 1) {
             self.failure(
                 &format!(
@@ -166,6 +170,38 @@ impl Suite {
                 &format!("run `{}` to see every changed case", show_all_command(v)),
             );
         }
+        self.new_and_same(v);
+    }
+
+    /// A feature step's test cases: one failure for the changed cases the ledger's entries
+    /// of this step do not name, one passing test case for those it names.
+    fn feature_step(&mut self, file: &str, v: &Verdict) {
+        if let Some(line) = super::human::unnamed_line(v) {
+            self.failure(
+                &format!("name=\"changed cases not named by the ledger\" file=\"{file}\""),
+                &format!(
+                    "{} changed cases not named by the ledger",
+                    thousands(v.unnamed.count)
+                ),
+                "behaviour changed",
+                &line,
+            );
+        }
+        let named = v.changed - v.unnamed.count;
+        if named > 0 {
+            self.counts.tests += 1;
+            let _ = writeln!(
+                self.cases,
+                "    <testcase classname=\"{}\" name=\"{} changed cases named by the ledger\"/>",
+                self.class,
+                thousands(named)
+            );
+        }
+        self.new_and_same(v);
+    }
+
+    /// The test cases of new inputs and of the unchanged cases.
+    fn new_and_same(&mut self, v: &Verdict) {
         if v.new > 0 {
             let inputs = if v.new == 1 {
                 "1 input".to_string()

@@ -100,6 +100,7 @@ mod tests {
                 changed,
                 new,
                 dropped: 0,
+                unnamed: 0,
             },
             rerecording_differs: false,
         }

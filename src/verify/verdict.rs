@@ -7,7 +7,7 @@
 //! kind of each change (`expected_label → actual_label`) is counted as it is observed, so the
 //! changes can be grouped by the way they changed ([`Verdict::change_kinds`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::ExitCode;
@@ -15,6 +15,7 @@ use crate::cases::Origin;
 use crate::distribution::{self, Distribution};
 use crate::env::{Environment, UpdateMode};
 use crate::jail::{Jailed, Shown};
+use crate::step::{Step, Unnamed};
 
 use super::groups::{Group, Grouping, Key, key_of_shown};
 
@@ -192,6 +193,10 @@ pub struct Verdict {
     pub ungrouped: usize,
     /// The part of the cases this run verified (`--shard K/N`), when it verified a part.
     pub shard: Option<crate::shard::Shard>,
+    /// The kind of step the run checked (`--refactor`, `--feature`, `KAIZEN_STEP`).
+    pub step: Step,
+    /// In a feature step: the changed cases the ledger's entries of this step do not name.
+    pub unnamed: Unnamed,
 }
 
 impl Verdict {
@@ -227,6 +232,8 @@ impl Verdict {
             groups: Vec::new(),
             ungrouped: 0,
             shard: None,
+            step: Step::Any,
+            unnamed: Unnamed::default(),
         }
     }
 
@@ -242,7 +249,16 @@ impl Verdict {
     pub fn passed(&self) -> bool {
         match self.written {
             Written::Recorded(_) | Written::Rerecorded(_) => true,
-            _ => (self.changed == 0 && self.new == 0) || self.force_pass,
+            _ => (self.failing_changes() == 0 && self.new == 0) || self.force_pass,
+        }
+    }
+
+    /// The changed cases that fail the run: every one, except in a feature step, where the
+    /// cases the ledger's entries of this step name may change.
+    pub fn failing_changes(&self) -> usize {
+        match self.step {
+            Step::Feature => self.unnamed.count,
+            Step::Any | Step::Refactor => self.changed,
         }
     }
 
@@ -299,6 +315,8 @@ pub struct Tally {
     max_shown: usize,
     behaviours: distribution::Tally,
     grouping: Grouping,
+    /// In a feature step, the cases that may change.
+    named: Option<BTreeSet<usize>>,
 }
 
 impl Tally {
@@ -317,6 +335,23 @@ impl Tally {
             max_shown,
             behaviours: distribution::Tally::new(),
             grouping: Grouping::new(max_shown),
+            named: None,
+        }
+    }
+
+    /// Checks the cases as a step of this kind; in a feature step only the cases in `named`
+    /// may change, and every other changed case is listed in [`Verdict::unnamed`].
+    pub fn step(&mut self, step: Step, named: &BTreeSet<usize>) {
+        self.verdict.step = step;
+        self.named = (step == Step::Feature).then(|| named.clone());
+    }
+
+    /// Notes changed case `number` against the cases a feature step may change.
+    fn check_named(&mut self, number: usize) {
+        if let Some(named) = &self.named
+            && !named.contains(&number)
+        {
+            self.verdict.unnamed.add(number);
         }
     }
 
@@ -346,11 +381,17 @@ impl Tally {
     pub fn changed(&mut self, show: impl FnOnce() -> Difference) -> Option<&mut Difference> {
         self.verdict.total += 1;
         self.verdict.changed += 1;
-        if self.verdict.differences.len() >= self.max_shown {
+        let shown = self.verdict.differences.len() < self.max_shown;
+        if !shown && self.named.is_none() {
             self.grouping.ungrouped += 1;
             return None;
         }
         let d = show();
+        self.check_named(d.number);
+        if !shown {
+            self.grouping.ungrouped += 1;
+            return None;
+        }
         let key = key_of_shown(&d.input, &d.expected, &d.actual);
         self.grouping.add(d.number, key);
         self.verdict.differences.push(d);
@@ -367,6 +408,7 @@ impl Tally {
         show: impl FnOnce() -> Difference,
     ) -> Option<&mut Difference> {
         self.grouping.add(number, key as Key);
+        self.check_named(number);
         self.verdict.total += 1;
         self.verdict.changed += 1;
         if self.verdict.differences.len() >= self.max_shown {
@@ -437,6 +479,10 @@ impl Tally {
         v.dropped += part.dropped;
         v.duplicates += part.duplicates;
         v.had_snapshot &= part.had_snapshot;
+        if part.step != Step::Any {
+            v.step = part.step;
+        }
+        v.unnamed.merge(part.unnamed);
         v.differences.extend(part.differences);
         v.differences.sort_by_key(|d| d.number);
         v.differences.truncate(self.max_shown);
@@ -470,6 +516,7 @@ impl Tally {
             changed: self.verdict.changed,
             new: self.verdict.new,
             dropped: self.verdict.dropped + self.verdict.duplicates,
+            unnamed: self.verdict.unnamed.count,
         }
     }
 }
@@ -481,4 +528,6 @@ pub(crate) struct Counts {
     pub(crate) new: usize,
     /// Recorded cases a re-recording leaves out: inputs no source makes, second copies.
     pub(crate) dropped: usize,
+    /// In a feature step, changed cases the ledger's entries of this step do not name.
+    pub(crate) unnamed: usize,
 }

@@ -19,6 +19,7 @@ mod port_demo;
 mod processes;
 mod record_verify;
 mod review;
+mod steps;
 mod strength;
 mod terminal;
 mod usage;
