@@ -2,7 +2,7 @@
 //! `--case` and `--group` (the others stay pending), and writes each acceptance of changed
 //! behaviour to `snapshots/kaizen-ledger.yaml` with its reason. `kaizen log` lists it.
 
-use super::console::outln;
+use super::console::{out, outln};
 use super::{Project, pending, shown};
 use crate::accept_cases::{self, Partial, Selection};
 use crate::ledger::{self, Entry};
@@ -173,7 +173,7 @@ pub(crate) fn log(project: &Project, steps: bool) -> Result<ExitCode, Error> {
             "new",
             "time"
         );
-        for s in steps {
+        for s in &steps {
             outln!(
                 "{:<20}  {:<10}  {:>5}  {:>9}  {:>9}  {:>7}  {:>5}  {:>7.2} s",
                 s.date,
@@ -185,6 +185,9 @@ pub(crate) fn log(project: &Project, steps: bool) -> Result<ExitCode, Error> {
                 crate::report::thousands(s.new),
                 s.millis as f64 / 1000.0
             );
+        }
+        if project.charts {
+            out!("\n{}", crate::report::steps_chart::render(&steps));
         }
         return Ok(ExitCode::Unchanged);
     }

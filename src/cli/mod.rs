@@ -229,11 +229,18 @@ pub enum Command {
         reason: Option<String>,
     },
     /// List the accepted changes in snapshots/kaizen-ledger.yaml, or the verify steps.
-    #[command(after_help = "Examples:\n  kaizen log\n  kaizen log --steps")]
+    #[command(
+        after_help = "Examples:\n  kaizen log\n  kaizen log --steps\n\nOn a terminal (or with --color always) --steps draws a chart of cases and verify time\nper step under the table."
+    )]
     Log {
-        /// Show the steps recorded by `kaizen verify --ledger` as a table.
+        /// Show the steps recorded by `kaizen verify --ledger` as a table (and a chart on a
+        /// terminal).
         #[arg(long)]
         steps: bool,
+        /// `--color WHEN`: `always` draws the chart of `--steps` also when the output is not
+        /// a terminal, `never` leaves it out.
+        #[command(flatten)]
+        color: Color,
     },
     /// Drop pending results (`NAME.snap.new`).
     #[command(after_help = "Example:\n  kaizen reject report")]
@@ -327,7 +334,7 @@ fn run_command(project: &Project, command: &Command) -> Result<ExitCode, Error> 
             };
             accept::accept(project, jails, &selection, reason.as_deref())
         }
-        Command::Log { steps } => accept::log(project, *steps),
+        Command::Log { steps, .. } => accept::log(project, *steps),
         Command::Show { jail, cases, .. } => show::show(project, jail, cases),
         Command::Reject { jails } => pending::reject(project, jails),
         Command::List => pending::list(project),
@@ -371,7 +378,8 @@ impl Command {
             Command::Verify { color, .. }
             | Command::Port { color, .. }
             | Command::Merge { color, .. }
-            | Command::Show { color, .. } => Some(*color),
+            | Command::Show { color, .. }
+            | Command::Log { color, .. } => Some(*color),
             Command::Strength(args) => Some(args.color),
             _ => None,
         }
@@ -391,6 +399,8 @@ pub(crate) struct Project {
     root: PathBuf,
     jobs: usize,
     color: bool,
+    /// Whether to draw charts (`kaizen log --steps`): on a terminal, or with `--color always`.
+    charts: bool,
     /// The part of every jail's cases this run verifies (`--shard`).
     shard: Option<crate::shard::Shard>,
     /// `--refactor` or `--feature` (else `KAIZEN_STEP`): the kind of step a verify checks.
@@ -413,7 +423,7 @@ impl Project {
             (Some(_), None) => Err(unused(
                 "--color",
                 &cli.command,
-                "`--color` colours the reports of verify, port, merge, show and strength",
+                "`--color` colours the reports of verify, port, merge, show and strength, and draws the chart of log --steps",
             ))?,
             (before, after) => after.and_then(|a| a.color).or(before),
         };
@@ -421,7 +431,14 @@ impl Project {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
         let root = std::path::absolute(&cli.root).unwrap_or_else(|_| cli.root.clone());
-        let color = match color.unwrap_or(ColorChoice::Auto) {
+        let choice = color.unwrap_or(ColorChoice::Auto);
+        // Charts are drawn on a terminal, or when asked for; NO_COLOR is about colour only.
+        let charts = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::io::stdout().is_terminal(),
+        };
+        let color = match choice {
             // An explicit flag wins over NO_COLOR and CLICOLOR_FORCE (https://no-color.org).
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -441,6 +458,7 @@ impl Project {
             root,
             jobs,
             color,
+            charts,
             shard,
             step,
             ledger,

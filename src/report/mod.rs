@@ -5,7 +5,8 @@
 //! - [`json`]: one JSON document for a run over several jails (`--format json`);
 //! - [`junit`]: JUnit XML for CI systems (`--format junit`);
 //! - [`html`]: one self-contained page for reviewers (`--format html`);
-//! - [`markdown`]: a short summary for a CI job's page (`--format markdown`).
+//! - [`markdown`]: a short summary for a CI job's page (`--format markdown`);
+//! - [`steps_chart`]: the chart of the step ledger `kaizen log --steps` draws on a terminal.
 //!
 //! Every format is bounded: at most `max_shown` changed cases in full (the verdict keeps
 //! them), each case's input and diff cut to a readable size with a count of what was left
@@ -16,6 +17,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod steps_chart;
 
 use std::path::Path;
 

@@ -165,3 +165,45 @@ fn refactor_and_feature_together_or_an_unknown_kaizen_step_are_usage_errors() {
         .code(2)
         .stderr_has("KAIZEN_STEP=\"cleanup\" is not a kind of step");
 }
+
+#[test]
+fn log_steps_draws_a_chart_of_cases_and_time_per_step_only_when_asked_or_on_a_terminal() {
+    let project = Project::new("fizz");
+    project.kaizen(["record"]).run().code(0);
+    project.write(
+        "snapshots/kaizen-steps.tsv",
+        "date\tcommit\tjails\tcases\tsame\tchanged\tnew\tmillis\n\
+         2026-12-02T18:30:00Z\ta1\t1\t40\t40\t0\t0\t500\n\
+         2026-12-02T19:00:00Z\tb2\t1\t80\t77\t3\t0\t2000\n",
+    );
+    // Piped: the table alone, as before.
+    let plain = project.kaizen(["log", "--steps"]).run();
+    plain.code(0);
+    assert_eq!(plain.stdout().lines().count(), 3, "{plain}");
+    assert!(!plain.stdout().contains('█'), "{plain}");
+
+    let out = project
+        .kaizen(["log", "--steps", "--color", "always"])
+        .run();
+    out.code(0);
+    let text = out.stdout();
+    assert!(text.starts_with(plain.stdout()), "{out}");
+    let chart: Vec<&str> = text[plain.stdout().len()..].lines().collect();
+    assert_eq!(chart.len(), 4, "{out}");
+    assert_eq!(chart[0], "");
+    assert!(
+        chart[1].starts_with("steps") && chart[1].ends_with("verify time"),
+        "{out}"
+    );
+    assert!(
+        chart[2].starts_with("2026-12-02T18:30:00Z  a1          ██████████          "),
+        "{out}"
+    );
+    assert!(
+        chart[3].ends_with("████████████████████    2.00 s  3 changed"),
+        "{out}"
+    );
+
+    let never = project.kaizen(["log", "--steps", "--color", "never"]).run();
+    assert_eq!(never.stdout(), plain.stdout());
+}
