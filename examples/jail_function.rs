@@ -50,6 +50,7 @@ fn main() {
         mode,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     for (what, f) in [
         ("legacy (records)", legacy_fee as fn(i64, bool) -> i64),

@@ -61,6 +61,7 @@ pub fn report() -> String {
         mode: UpdateMode::No,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     let verdict = oracle
         .run_with(&cases, env)

@@ -34,6 +34,7 @@ fn main() {
         mode: UpdateMode::Auto,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     let cases = Cases::new().list([1, 20]);
 

@@ -55,6 +55,7 @@ fn main() {
         mode: UpdateMode::Auto,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     let cases = Cases::new().list([vec![], vec![250], vec![250, 199]]);
 

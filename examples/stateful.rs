@@ -69,6 +69,7 @@ fn main() {
         mode: UpdateMode::Auto,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     // Operation arguments from the till's own literals ("APPLE", "SAVE10", 3, 8, …).
     let pools = harvest_files(&["jail/till.rs"]).expect("jail/till.rs parses");

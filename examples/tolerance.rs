@@ -28,6 +28,7 @@ fn main() {
         mode: UpdateMode::Auto,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     let cases =
         Cases::new().list((1..40u32).map(|n| (0..n).map(|i| i * 7 + 1).collect::<Vec<u32>>()));

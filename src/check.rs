@@ -41,23 +41,14 @@ where
         }
         snapshot::check_name(name)?;
         self.settings.redactions.check(name)?;
-        let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
-        let max_shown = crate::env::max_shown(crate::env::process)?;
-        let shard = match self.settings.shard {
-            Some(shard) => Some(shard),
-            None => crate::env::shard(crate::env::process)?,
-        };
         let (step, named) = step_of(&self.settings, name)?;
         let ctx = Context::new(&self.settings, name, env)
             .step(step)
             .named(named)
-            .max_shown(max_shown.unwrap_or(self.settings.max_shown))
-            .shard(shard)
             .source(
                 self.caller.file().replace('\\', "/"),
                 Some(self.caller.line()),
-            )
-            .max_snapshot_size(max_snapshot_size);
+            );
         register(&ctx.snapshot, self.caller)?;
         // A recording from scratch runs each case more than once and refuses unstable ones.
         let from_scratch = ctx.env.mode == UpdateMode::Always || !ctx.snapshot.exists();
@@ -128,11 +119,11 @@ where
     pub fn check(&self, cases: &Cases<I>) {
         match self.run(cases) {
             Ok(verdict) if verdict.passed() => {
-                let color = report::use_color(std::io::stderr().is_terminal());
+                let color = crate::env::use_color(std::io::stderr().is_terminal());
                 eprintln!("{}", report::summary_line(&verdict, color));
             }
             Ok(verdict) => {
-                let color = report::use_color(std::io::stderr().is_terminal());
+                let color = crate::env::use_color(std::io::stderr().is_terminal());
                 panic!("{}", report::render(&verdict, color));
             }
             Err(e) => panic!("kaizen: {e}"),

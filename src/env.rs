@@ -262,11 +262,21 @@ pub struct Environment {
     pub ci: bool,
     /// Whether failures should still pass (`INSTA_FORCE_PASS`, set by `cargo insta test`).
     pub force_pass: bool,
+    /// How many changed cases a `cargo test` report shows in full ([`MAX_SHOWN`]); `None`:
+    /// the jail's settings say.
+    pub max_shown: Option<usize>,
+    /// The largest snapshot file read ([`MAX_SNAPSHOT_SIZE`]); `None`:
+    /// [`DEFAULT_MAX_SNAPSHOT_SIZE`]. See [`Environment::snapshot_size_limit`].
+    pub max_snapshot_size: Option<u64>,
+    /// The part of every `cargo test` jail's cases to verify ([`SHARD`]); `None`: all, unless
+    /// the jail's settings name a shard.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Environment {
     /// Reads [`UPDATE`] (or, when unset, [`INSTA_UPDATE`]), whether this is a CI run
-    /// ([`is_ci`]) and [`INSTA_FORCE_PASS`].
+    /// ([`is_ci`]), [`INSTA_FORCE_PASS`], [`MAX_SHOWN`], [`MAX_SNAPSHOT_SIZE`] and [`SHARD`]:
+    /// every variable a run obeys, read once, at the front door.
     ///
     /// An unknown value is an error naming the variable and the accepted values.
     pub fn from_process() -> Result<Environment, crate::Error> {
@@ -300,11 +310,24 @@ impl Environment {
                 hint: format!("set {var} to one of: {}", UpdateMode::VALUES),
             })?,
         };
+        let max_snapshot_size = match get(MAX_SNAPSHOT_SIZE) {
+            None => None,
+            Some(_) => Some(max_snapshot_size(&get)?),
+        };
         Ok(Environment {
             mode,
             ci,
             force_pass,
+            max_shown: max_shown(&get)?,
+            max_snapshot_size,
+            shard: shard(&get)?,
         })
+    }
+
+    /// The largest snapshot file a run reads: [`MAX_SNAPSHOT_SIZE`] when it was set, else
+    /// [`DEFAULT_MAX_SNAPSHOT_SIZE`].
+    pub fn snapshot_size_limit(&self) -> u64 {
+        self.max_snapshot_size.unwrap_or(DEFAULT_MAX_SNAPSHOT_SIZE)
     }
 
     /// May this run write an accepted `.snap` for a jail that has none yet?
@@ -447,6 +470,33 @@ pub fn is_ci(get: impl Fn(&str) -> Option<String>) -> bool {
 pub fn is_truthy(value: &str) -> bool {
     let v = value.trim();
     !(v.is_empty() || v == "0" || v.eq_ignore_ascii_case("false"))
+}
+
+/// Should output to a stream be coloured (read at a front door)? `NO_COLOR` wins, then `CLICOLOR_FORCE`, then
+/// whether the stream is a terminal.
+pub fn use_color(is_terminal: bool) -> bool {
+    use_color_with(is_terminal, process)
+}
+
+/// Like [`use_color`], reading variables through `get`.
+///
+/// ```
+/// use kaizen::env::use_color_with;
+/// let none = |_: &str| None;
+/// assert!(use_color_with(true, none));
+/// assert!(!use_color_with(false, none));
+/// assert!(!use_color_with(true, |n: &str| (n == "NO_COLOR").then(|| "1".to_string())));
+/// assert!(use_color_with(false, |n: &str| (n == "CLICOLOR_FORCE").then(|| "1".to_string())));
+/// ```
+pub fn use_color_with(is_terminal: bool, get: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| get(name).filter(|v| !v.is_empty());
+    if set(NO_COLOR).is_some() {
+        return false;
+    }
+    if set(CLICOLOR_FORCE).is_some_and(|v| v != "0") {
+        return true;
+    }
+    is_terminal
 }
 
 #[cfg(test)]

@@ -229,28 +229,7 @@ impl fmt::Display for Error {
                 cases,
                 count,
                 redaction,
-            } => {
-                write!(
-                    f,
-                    "{jail}: {count} case(s) behaved differently in {runs} runs of the same input; nothing was recorded"
-                )?;
-                for case in cases {
-                    write!(f, "\n\n{case}")?;
-                }
-                if *count > cases.len() {
-                    write!(f, "\n\n…and {} more unstable cases", count - cases.len())?;
-                }
-                if let Some(redaction) = redaction {
-                    return write!(
-                        f,
-                        "\n  hint: hide what changes between runs (times, ids) with a redaction on the jail, e.g. {redaction} (where the first of these cases differed), or record with .record_runs(1) to accept the risk of a flaky snapshot"
-                    );
-                }
-                write!(
-                    f,
-                    "\n  hint: hide what changes between runs (times, ids, temp paths) with a `scrub:` entry in the jail spec, e.g.\n    scrub:\n      - regex: '\\d{{4}}-\\d{{2}}-\\d{{2}}T[0-9:.]+'\n        replace: '[time]'"
-                )
-            }
+            } => unstable(f, jail, *runs, cases, *count, redaction.as_deref()),
             Error::Spec { message } => f.write_str(message),
             Error::Output { source } => write!(f, "cannot write to standard output: {source}"),
             Error::Internal { message } => {
@@ -261,6 +240,39 @@ impl fmt::Display for Error {
             }
         }
     }
+}
+
+/// The refusal of cases that behaved differently from run to run, with the hint that fits
+/// the jail: a redaction for a Rust jail (`redaction` suggests one), a `scrub:` entry for
+/// a command jail.
+fn unstable(
+    f: &mut fmt::Formatter<'_>,
+    jail: &str,
+    runs: usize,
+    cases: &[String],
+    count: usize,
+    redaction: Option<&str>,
+) -> fmt::Result {
+    write!(
+        f,
+        "{jail}: {count} case(s) behaved differently in {runs} runs of the same input; nothing was recorded"
+    )?;
+    for case in cases {
+        write!(f, "\n\n{case}")?;
+    }
+    if count > cases.len() {
+        write!(f, "\n\n…and {} more unstable cases", count - cases.len())?;
+    }
+    if let Some(redaction) = redaction {
+        return write!(
+            f,
+            "\n  hint: hide what changes between runs (times, ids) with a redaction on the jail, e.g. {redaction} (where the first of these cases differed), or record with .record_runs(1) to accept the risk of a flaky snapshot"
+        );
+    }
+    write!(
+        f,
+        "\n  hint: hide what changes between runs (times, ids, temp paths) with a `scrub:` entry in the jail spec, e.g.\n    scrub:\n      - regex: '\\d{{4}}-\\d{{2}}-\\d{{2}}T[0-9:.]+'\n        replace: '[time]'"
+    )
 }
 
 impl std::error::Error for Error {

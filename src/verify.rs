@@ -80,9 +80,10 @@ pub struct Context<'a> {
 
 impl Context<'static> {
     /// The context of jail `name` under `settings` in the environment `env`: its snapshot in
-    /// the settings' folder, their jobs and `max_shown`, re-recorded by `cargo test` with
-    /// `KAIZEN_UPDATE=always`, one run per case, no progress, the default size limit. The
-    /// builder methods change the rest.
+    /// the settings' folder, their jobs, `max_shown` and shard (the environment's
+    /// `KAIZEN_MAX_SHOWN` and `KAIZEN_SHARD` win when set), the environment's size limit,
+    /// re-recorded by `cargo test` with `KAIZEN_UPDATE=always`, one run per case, no
+    /// progress. The builder methods change the rest.
     ///
     /// ```
     /// use kaizen::{Settings, env::Environment, verify::Context};
@@ -92,6 +93,10 @@ impl Context<'static> {
     /// assert_eq!((ctx.jobs, ctx.max_shown, ctx.runs), (2, 10, 1));
     /// ```
     pub fn new(settings: &Settings, name: &str, env: Environment) -> Context<'static> {
+        // What the environment says wins over the settings (see `Environment`).
+        let max_shown = env.max_shown.unwrap_or(settings.max_shown);
+        let max_snapshot_size = env.snapshot_size_limit();
+        let shard = settings.shard.or(env.shard);
         let ctx = Context {
             snapshot: settings::snapshot_path(&settings.resolved_snapshot_dir(), name),
             env,
@@ -103,12 +108,12 @@ impl Context<'static> {
             redactions: settings.redactions.describe(),
             minimized: None,
             jobs: settings.jobs.max(1),
-            max_shown: settings.max_shown,
+            max_shown,
             record_command: format!("{}=always cargo test", crate::env::UPDATE),
             tick: &|| {},
             runs: 1,
-            max_snapshot_size: crate::env::DEFAULT_MAX_SNAPSHOT_SIZE,
-            shard: settings.shard,
+            max_snapshot_size,
+            shard,
             step: Step::Any,
             named: BTreeSet::new(),
         };

@@ -75,6 +75,7 @@ fn the_verify_report_warns_of_a_dominant_panic_in_words_and_in_json() {
         kaizen::report::Format::Json,
         dir.path(),
         &results,
+        "",
     ))
     .unwrap();
     let b = &json["jails"][0]["behaviours"];

@@ -109,6 +109,7 @@ fn verify_only() -> Environment {
         mode: UpdateMode::No,
         ci: true,
         force_pass: false,
+        ..Default::default()
     }
 }
 

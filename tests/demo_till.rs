@@ -81,6 +81,7 @@ fn the_refactored_till_is_caught_at_the_step_of_its_bag_fee_slip() {
         mode: UpdateMode::No,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     let verdict = refactored_till()
         .jail("till")

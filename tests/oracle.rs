@@ -17,6 +17,7 @@ fn env(ci: bool, force_pass: bool) -> Environment {
         mode: UpdateMode::Auto,
         ci,
         force_pass,
+        ..Default::default()
     }
 }
 
@@ -229,6 +230,7 @@ fn the_oracle_also_replays_the_inputs_recorded_in_the_jails_snapshot() {
         mode: UpdateMode::Always,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     assert!(jail.run_with(&recorded, always).unwrap().passed());
 
@@ -260,6 +262,7 @@ fn a_snapshot_of_another_input_type_is_a_clear_error() {
         mode: UpdateMode::Always,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     Jail::new("loyalty_typed", |s: String| s.len())
         .snapshot_dir(dir.path())
@@ -285,6 +288,7 @@ fn snapshot_verification_of_generated_inputs_names_the_seed_and_the_draw() {
         mode: UpdateMode::Always,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     Jail::new("loyalty_generated", original)
         .snapshot_dir(dir.path())

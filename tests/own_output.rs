@@ -76,14 +76,14 @@ fn the_human_report_is_pinned() {
 #[test]
 fn the_json_report_is_pinned() {
     let dir = tempfile::tempdir().unwrap();
-    let text = report::render_all(Format::Json, dir.path(), &results(dir.path()));
+    let text = report::render_all(Format::Json, dir.path(), &results(dir.path()), "");
     insta::assert_snapshot!("json_report", scrubbed(&text, dir.path()));
 }
 
 #[test]
 fn the_junit_report_is_pinned() {
     let dir = tempfile::tempdir().unwrap();
-    let text = report::render_all(Format::Junit, dir.path(), &results(dir.path()));
+    let text = report::render_all(Format::Junit, dir.path(), &results(dir.path()), "");
     insta::assert_snapshot!("junit_report", scrubbed(&text, dir.path()));
 }
 

@@ -57,6 +57,7 @@ fn the_readme_report_is_what_kaizen_prints_for_an_off_by_one() {
         mode: UpdateMode::No,
         ci: false,
         force_pass: false,
+        ..Default::default()
     };
     let verdict = jail.run_with(&cases, env).unwrap();
     let report = kaizen::report::render(&verdict, false);

@@ -28,6 +28,7 @@ fn env() -> Environment {
         mode: UpdateMode::No,
         ci: false,
         force_pass: false,
+        ..Default::default()
     }
 }
 

@@ -69,6 +69,7 @@ fn env() -> Environment {
         mode: UpdateMode::No,
         ci: false,
         force_pass: false,
+        ..Default::default()
     }
 }
 

@@ -73,6 +73,7 @@ pub fn local() -> Environment {
         mode: UpdateMode::Auto,
         ci: false,
         force_pass: false,
+        ..Default::default()
     }
 }
 

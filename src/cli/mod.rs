@@ -442,7 +442,7 @@ impl Project {
             // An explicit flag wins over NO_COLOR and CLICOLOR_FORCE (https://no-color.org).
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => crate::report::use_color(std::io::stdout().is_terminal()),
+            ColorChoice::Auto => crate::env::use_color(std::io::stdout().is_terminal()),
         };
         let (shard, step, ledger) = match &cli.command {
             Command::Verify {

@@ -28,7 +28,6 @@ fn characterize(
     };
     let progress = Progress::new(&name, cases.len(), runs, &each, env.ci);
     let tick = || progress.tick();
-    let max_snapshot_size = crate::env::max_snapshot_size(crate::env::process)?;
     let source = shown(project, spec);
     let sources = jail.describe_sources(&source);
     let named = match project.step {
@@ -37,15 +36,16 @@ fn characterize(
         }
         _ => Default::default(),
     };
-    let mut settings = project.settings();
-    settings.max_shown = max_shown.unwrap_or(settings.max_shown);
+    let settings = project.settings();
+    // The command line's own `--max-shown` and `--shard`, not `cargo test`'s variables.
+    let max_shown = max_shown.unwrap_or(settings.max_shown);
     let ctx = Context::new(&settings, &name, env)
+        .max_shown(max_shown)
         .source(source, None)
         .sources(sources, jail.seed())
         .program(jail.program_file())
         .record_command(format!("kaizen record {name}"))
         .runs(runs)
-        .max_snapshot_size(max_snapshot_size)
         .shard(project.shard)
         .step(project.step)
         .named(named)
@@ -194,7 +194,8 @@ fn append_step(
 /// printed jail by jail).
 pub(super) fn print_report(project: &Project, format: Format, results: &[JailResult]) {
     if let Some(machine) = format.machine() {
-        let text = report::render_all(machine, &project.root, results);
+        let link_base = crate::env::process(crate::env::LINK_BASE).unwrap_or_default();
+        let text = report::render_all(machine, &project.root, results, &link_base);
         if text.ends_with('\n') {
             out!("{text}");
         } else {

@@ -238,13 +238,26 @@ pub(crate) fn run_in_child<I: Serialize, O: Serialize>(
         .map_err(|m| fail(m, "check that the test binary can be run again"))?
         .ending;
 
-    if let Ok(answer) = fs::read(dir.path().join(ANSWER)) {
+    what_the_child_left(isolation, dir.path(), ended, (&exe, args), &fail)
+}
+
+/// The outcome the child wrote, else what its ending says: a timeout, an exit or a crash of
+/// a child that reached the jailed function is behaviour; any other ending is an error.
+fn what_the_child_left<O: Serialize>(
+    isolation: &Isolation<O>,
+    dir: &Path,
+    ended: Ending,
+    (exe, args): (&Path, &[OsString]),
+    fail: &dyn Fn(String, &str) -> Error,
+) -> Result<Outcome<O>, Error> {
+    let output_path = dir.join(OUTPUT);
+    if let Ok(answer) = fs::read(dir.join(ANSWER)) {
         return unseal((isolation.decode)(&answer), "outcome").map_err(|e| fail(e, TYPES_HINT));
     }
-    if let Ok(message) = fs::read_to_string(dir.path().join(FAILURE)) {
+    if let Ok(message) = fs::read_to_string(dir.join(FAILURE)) {
         return Err(fail(message, TYPES_HINT));
     }
-    let started = dir.path().join(STARTED).exists();
+    let started = dir.join(STARTED).exists();
     match (ended, started) {
         (Ending::Timeout(limit), true) => Ok(Outcome::Timeout(show_duration(limit))),
         (Ending::Exit(code), true) => Ok(Outcome::Exited(code)),

@@ -233,7 +233,6 @@ where
             let (name, baseline) = (&self.name, Baseline::Oracle);
             return Ok(Verdict::new(name, snapshot, 0, &env, "", baseline));
         }
-        let max_shown = crate::env::max_shown(crate::env::process)?;
         let sides = sides::SideBySide {
             name: &self.name,
             original: &self.original,
@@ -241,7 +240,7 @@ where
             snapshot,
             replay_recorded: self.replay_recorded,
             jobs: self.settings.jobs,
-            max_shown: max_shown.unwrap_or(self.settings.max_shown),
+            max_shown: env.max_shown.unwrap_or(self.settings.max_shown),
             baseline: Baseline::Oracle,
             record_command: "cargo test",
             role: (
@@ -268,7 +267,7 @@ where
         match self.run(cases) {
             Ok(verdict) if verdict.passed() => eprintln!("{}", report::summary(&verdict)),
             Ok(verdict) => {
-                let color = report::use_color(std::io::stderr().is_terminal());
+                let color = crate::env::use_color(std::io::stderr().is_terminal());
                 panic!("{}", report::render(&verdict, color));
             }
             Err(e) => panic!("kaizen: {e}"),

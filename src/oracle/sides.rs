@@ -52,7 +52,7 @@ impl<J: Jailed> SideBySide<'_, J> {
         let mut prepared = record::prepare(self.name, cases)?;
         let mut lines = vec![0; prepared.len()];
         let loaded = if self.replay_recorded {
-            snapshot::load(&self.snapshot)?
+            snapshot::load_with_limit(&self.snapshot, env.snapshot_size_limit())?
         } else {
             None
         };

@@ -51,45 +51,15 @@ pub enum Format {
     Markdown,
 }
 
-/// A whole run's report in `format`, with paths shown relative to `root`.
-pub fn render_all(format: Format, root: &Path, results: &[JailResult]) -> String {
+/// A whole run's report in `format`, with paths shown relative to `root`; the HTML report's
+/// snapshot links start with `link_base` (`KAIZEN_LINK_BASE`, read by the front door).
+pub fn render_all(format: Format, root: &Path, results: &[JailResult], link_base: &str) -> String {
     match format {
         Format::Json => json::render(root, results),
         Format::Junit => junit::render(root, results),
-        Format::Html => html::render(
-            root,
-            results,
-            &env::process(env::LINK_BASE).unwrap_or_default(),
-        ),
+        Format::Html => html::render(root, results, link_base),
         Format::Markdown => markdown::render(results),
     }
-}
-
-/// Should output to a stream be coloured? `NO_COLOR` wins, then `CLICOLOR_FORCE`, then
-/// whether the stream is a terminal.
-pub fn use_color(is_terminal: bool) -> bool {
-    use_color_with(is_terminal, env::process)
-}
-
-/// Like [`use_color`], reading variables through `get`.
-///
-/// ```
-/// use kaizen::report::use_color_with;
-/// let none = |_: &str| None;
-/// assert!(use_color_with(true, none));
-/// assert!(!use_color_with(false, none));
-/// assert!(!use_color_with(true, |n: &str| (n == "NO_COLOR").then(|| "1".to_string())));
-/// assert!(use_color_with(false, |n: &str| (n == "CLICOLOR_FORCE").then(|| "1".to_string())));
-/// ```
-pub fn use_color_with(is_terminal: bool, get: impl Fn(&str) -> Option<String>) -> bool {
-    let set = |name: &str| get(name).filter(|v| !v.is_empty());
-    if set(env::NO_COLOR).is_some() {
-        return false;
-    }
-    if set(env::CLICOLOR_FORCE).is_some_and(|v| v != "0") {
-        return true;
-    }
-    is_terminal
 }
 
 /// A path as shown in machine-readable reports: relative to `root` when below it.

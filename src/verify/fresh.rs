@@ -145,6 +145,42 @@ pub(crate) fn compare<J: Jailed>(
     }))
 }
 
+/// The inputs written so far, by 32 bits of the hash of their text (half the memory of 64
+/// bits); texts of equal key but different text are kept apart in `other`.
+struct Seen {
+    first: HashMap<u32, u32, BuildHasherDefault<Prehashed>>,
+    other: HashMap<String, usize>,
+}
+
+impl Seen {
+    fn with_capacity(n: usize) -> Seen {
+        Seen {
+            first: HashMap::with_capacity_and_hasher(n, Default::default()),
+            other: HashMap::new(),
+        }
+    }
+
+    /// The earlier input with this text, if any; else `text` is remembered as input `count`.
+    fn earlier(&mut self, inputs: &Texts, text: &str, count: usize) -> Option<usize> {
+        match self.first.entry(digest::hash(text) as u32) {
+            Entry::Vacant(slot) => {
+                slot.insert(count as u32);
+                None
+            }
+            Entry::Occupied(slot) if inputs.get(*slot.get() as usize) == text => {
+                Some(*slot.get() as usize)
+            }
+            Entry::Occupied(_) => match self.other.get(text) {
+                Some(&i) => Some(i),
+                None => {
+                    self.other.insert(text.to_string(), count);
+                    None
+                }
+            },
+        }
+    }
+}
+
 /// Writes each case's input text and keeps the first of equal inputs (as
 /// [`record::prepare`] does, with the same refusal of different values written alike).
 /// The kept cases stay in the vector they came in (an in-place collect), so no case is
@@ -158,11 +194,7 @@ fn distinct<I: Serialize + DeserializeOwned>(
     let mut proof = record::RoundTrip::default();
     let mut unprovable = None;
     let mut count = 0;
-    // Inputs by 32 bits of the hash of their text (half the memory of 64 bits); texts of
-    // equal key but different text are kept apart in `other`.
-    let mut first: HashMap<u32, u32, BuildHasherDefault<Prehashed>> =
-        HashMap::with_capacity_and_hasher(n, Default::default());
-    let mut other: HashMap<String, usize> = HashMap::new();
+    let mut seen = Seen::with_capacity(n);
     // Duplicates, checked against their first once the kept cases are known.
     let mut duplicates: Vec<(usize, Case<I>)> = Vec::new();
     let mut failed: Option<Error> = None;
@@ -184,22 +216,7 @@ fn distinct<I: Serialize + DeserializeOwned>(
                 inputs.text.reserve(inputs.text.len() * n);
             }
             let text = inputs.open();
-            let earlier = match first.entry(digest::hash(text) as u32) {
-                Entry::Vacant(slot) => {
-                    slot.insert(count as u32);
-                    None
-                }
-                Entry::Occupied(slot) if inputs.get(*slot.get() as usize) == text => {
-                    Some(*slot.get() as usize)
-                }
-                Entry::Occupied(_) => match other.get(text) {
-                    Some(&i) => Some(i),
-                    None => {
-                        other.insert(text.to_string(), count);
-                        None
-                    }
-                },
-            };
+            let earlier = seen.earlier(&inputs, text, count);
             match earlier {
                 Some(i) => {
                     inputs.discard();

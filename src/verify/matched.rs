@@ -14,7 +14,7 @@ use crate::record::{self, Observed, Prepared};
 use crate::snapshot::{self, Loaded, format};
 
 use super::compare::{Body, Comparison, Identity};
-use super::verdict::{Difference, NewCase};
+use super::verdict::{Difference, NewCase, Tally};
 use super::{Context, check_owner, label_of, plan, write};
 
 /// Where a recorded case's input comes from.
@@ -25,7 +25,8 @@ enum Replay<I> {
     Decoded(I),
 }
 
-/// Compares every input with its recording by text.
+/// Compares every input with its recording by text, in four steps: load the snapshot and
+/// match its inputs to the sources', choose what this run replays, run it, count it.
 pub(crate) fn compare<J: Jailed>(
     jail: &J,
     cases: Vec<Case<J::Input>>,
@@ -43,46 +44,147 @@ pub(crate) fn compare<J: Jailed>(
         None => Vec::new(),
     };
     let replays = replays(jail, ctx, loaded.as_ref(), &recorded, &prepared)?;
-    let mut used = vec![false; prepared.len()];
-    for replay in &replays {
-        if let Replay::Source(i) = replay {
-            used[*i] = true;
+    let part = Part::choose(ctx, &recorded, &replays, &prepared);
+    let observed = run(jail, ctx, &part, &replays, &prepared)?;
+
+    let mut tally = ctx.tally(name);
+    tally.had_snapshot(loaded.is_some());
+    let (recorded_now, new_now) = observed.split_at(part.replayed);
+    count_recorded(
+        jail,
+        &mut tally,
+        &recorded,
+        &replays,
+        &part,
+        &prepared,
+        recorded_now,
+    );
+    for (&i, now) in part.new_inputs.iter().zip(new_now) {
+        tally.behaviour(&prepared[i].text, &now.text);
+        tally.new_input(|| NewCase {
+            origin: prepared[i].origin.clone(),
+            input: format::display_input(&prepared[i].text),
+            actual: format::display_behaviour(&now.text),
+        });
+    }
+
+    let replayed_sources = part.replayed_sources(&replays);
+    let behaviours =
+        behaviours_by_input(replayed_sources, &part.new_inputs, observed, prepared.len());
+    let body = Body::Built {
+        prepared,
+        behaviours,
+    };
+    let rerecording_differs = match &loaded {
+        Some(old) if ctx.env.mode == UpdateMode::Always => {
+            write::render(jail, ctx, &body, false) != snapshot::render(&old.header, &old.body)
+        }
+        _ => false,
+    };
+    Ok(Comparison {
+        tally,
+        snapshot: loaded.is_some().then_some(identity),
+        body,
+        rerecording_differs,
+    })
+}
+
+/// The part of the cases this run replays: every one, or a shard's (see `crate::shard`).
+struct Part {
+    /// For each recorded case: is it in this run's part?
+    in_shard: Vec<bool>,
+    /// How many recorded cases are.
+    replayed: usize,
+    /// The prepared inputs no recorded case has, in this run's part.
+    new_inputs: Vec<usize>,
+}
+
+impl Part {
+    fn choose<I>(
+        ctx: &Context<'_>,
+        recorded: &[format::RawCase<'_>],
+        replays: &[Replay<I>],
+        prepared: &[Prepared<I>],
+    ) -> Part {
+        let mut used = vec![false; prepared.len()];
+        for replay in replays {
+            if let Replay::Source(i) = replay {
+                used[*i] = true;
+            }
+        }
+        let in_shard: Vec<bool> = recorded.iter().map(|c| ctx.in_shard(c.input)).collect();
+        let new_inputs = (0..prepared.len())
+            .filter(|&i| !used[i] && ctx.in_shard(&prepared[i].text))
+            .collect();
+        let replayed = in_shard.iter().filter(|k| **k).count();
+        Part {
+            in_shard,
+            replayed,
+            new_inputs,
         }
     }
-    // A sharded run replays only its part of the cases (see `crate::shard`).
-    let in_shard: Vec<bool> = recorded.iter().map(|c| ctx.in_shard(c.input)).collect();
-    let new_inputs: Vec<usize> = (0..prepared.len())
-        .filter(|&i| !used[i] && ctx.in_shard(&prepared[i].text))
-        .collect();
 
-    // Run every recorded input in the recorded order, then the new ones.
+    /// For each replayed recorded case, the prepared input it came from (none: decoded).
+    fn replayed_sources<'r, I>(
+        &'r self,
+        replays: &'r [Replay<I>],
+    ) -> impl Iterator<Item = Option<usize>> + 'r {
+        replays
+            .iter()
+            .zip(&self.in_shard)
+            .filter(|(_, keep)| **keep)
+            .map(|(r, _)| match r {
+                Replay::Source(i) => Some(*i),
+                Replay::Decoded(_) => None,
+            })
+    }
+}
+
+/// Runs the part's recorded inputs in the recorded order, then its new ones (each `runs`
+/// times when asked, refusing unstable cases).
+fn run<J: Jailed>(
+    jail: &J,
+    ctx: &Context<'_>,
+    part: &Part,
+    replays: &[Replay<J::Input>],
+    prepared: &[Prepared<J::Input>],
+) -> Result<Vec<Observed>, Error> {
     let to_run: Vec<&J::Input> = replays
         .iter()
-        .zip(&in_shard)
+        .zip(&part.in_shard)
         .filter(|(_, keep)| **keep)
         .map(|(r, _)| match r {
             Replay::Source(i) => &prepared[*i].input,
             Replay::Decoded(input) => input,
         })
-        .chain(new_inputs.iter().map(|&i| &prepared[i].input))
+        .chain(part.new_inputs.iter().map(|&i| &prepared[i].input))
         .collect();
     let observed = record::run_all(jail, &to_run, ctx.jobs, ctx.tick)?;
     if ctx.runs > 1 {
         record::check_stable(jail, &to_run, &observed, ctx.runs, ctx.jobs, ctx.tick)?;
     }
-    drop(to_run);
+    Ok(observed)
+}
 
-    let mut tally = ctx.tally(name);
-    tally.had_snapshot(loaded.is_some());
-    let replayed_count = in_shard.iter().filter(|k| **k).count();
-    let (recorded_now, new_now) = observed.split_at(replayed_count);
-    let in_this_shard = recorded
+/// Counts each replayed recorded case: same, same within the jail's comparison, or changed
+/// (kept in full up to `max_shown`); a recorded input no source makes any more, or one
+/// recorded twice, is counted as such too.
+fn count_recorded<J: Jailed>(
+    jail: &J,
+    tally: &mut Tally,
+    recorded: &[format::RawCase<'_>],
+    replays: &[Replay<J::Input>],
+    part: &Part,
+    prepared: &[Prepared<J::Input>],
+    now: &[Observed],
+) {
+    let in_this_part = recorded
         .iter()
-        .zip(&replays)
+        .zip(replays)
         .enumerate()
-        .filter(|(n, _)| in_shard[*n]);
+        .filter(|(n, _)| part.in_shard[*n]);
     let mut replayed = vec![false; prepared.len()];
-    for ((n, (case, replay)), now) in in_this_shard.zip(recorded_now) {
+    for ((n, (case, replay)), now) in in_this_part.zip(now) {
         match replay {
             Replay::Decoded(_) => tally.recorded_only(),
             Replay::Source(i) if std::mem::replace(&mut replayed[*i], true) => {
@@ -117,40 +219,6 @@ pub(crate) fn compare<J: Jailed>(
             headline: None,
         });
     }
-    for (&i, now) in new_inputs.iter().zip(new_now) {
-        tally.behaviour(&prepared[i].text, &now.text);
-        tally.new_input(|| NewCase {
-            origin: prepared[i].origin.clone(),
-            input: format::display_input(&prepared[i].text),
-            actual: format::display_behaviour(&now.text),
-        });
-    }
-
-    let replayed_sources = replays
-        .iter()
-        .zip(&in_shard)
-        .filter(|(_, keep)| **keep)
-        .map(|(r, _)| match r {
-            Replay::Source(i) => Some(*i),
-            Replay::Decoded(_) => None,
-        });
-    let behaviours = behaviours_by_input(replayed_sources, &new_inputs, observed, prepared.len());
-    let body = Body::Built {
-        prepared,
-        behaviours,
-    };
-    let rerecording_differs = match &loaded {
-        Some(old) if ctx.env.mode == UpdateMode::Always => {
-            write::render(jail, ctx, &body, false) != snapshot::render(&old.header, &old.body)
-        }
-        _ => false,
-    };
-    Ok(Comparison {
-        tally,
-        snapshot: loaded.is_some().then_some(identity),
-        body,
-        rerecording_differs,
-    })
 }
 
 /// Where each recorded case's input comes from; an input no source produces is decoded

@@ -90,6 +90,7 @@ mod tests {
             mode,
             ci,
             force_pass: false,
+            ..Default::default()
         }
     }
 

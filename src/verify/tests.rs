@@ -78,6 +78,7 @@ fn env(mode: UpdateMode, ci: bool) -> Environment {
         mode,
         ci,
         force_pass: false,
+        ..Default::default()
     }
 }
 

@@ -11,6 +11,7 @@ pub fn local(mode: UpdateMode) -> Environment {
         mode,
         ci: false,
         force_pass: false,
+        ..Default::default()
     }
 }
 
@@ -20,6 +21,7 @@ pub fn ci(mode: UpdateMode) -> Environment {
         mode,
         ci: true,
         force_pass: false,
+        ..Default::default()
     }
 }
 

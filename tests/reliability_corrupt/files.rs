@@ -197,7 +197,10 @@ fn child_runs_a_jail_under_a_size_limit_when_started_by_the_corrupt_tests() {
         "limited" => "more than the 1 KiB limit",
         other => panic!("unknown child role {other}"),
     };
-    for env in all_modes() {
+    // The front door reads the variable; the engine obeys the environment it is given.
+    let limit = kaizen::env::max_snapshot_size(kaizen::env::process).unwrap();
+    for mut env in all_modes() {
+        env.max_snapshot_size = Some(limit);
         let err = order_jail(&dir).run_with(&orders(), env).unwrap_err();
         let message = err.to_string();
         assert!(matches!(err, Error::Snapshot { .. }), "{message}");

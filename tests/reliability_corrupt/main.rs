@@ -130,6 +130,7 @@ fn all_modes() -> Vec<Environment> {
                 mode,
                 ci,
                 force_pass: false,
+                ..Default::default()
             });
         }
     }

@@ -17,6 +17,7 @@ pub fn env(mode: UpdateMode) -> Environment {
         mode,
         ci: false,
         force_pass: false,
+        ..Default::default()
     }
 }
 
