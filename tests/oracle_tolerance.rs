@@ -11,6 +11,7 @@ fn local() -> Environment {
         mode: UpdateMode::Auto,
         ci: false,
         force_pass: false,
+        ..Default::default()
     }
 }
 
