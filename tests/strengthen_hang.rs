@@ -13,6 +13,7 @@ use kaizen::snapshot::format::{decode_input, encode_input};
 use kaizen::strength::outcomes::Mutant;
 use kaizen::strength::strengthen::{Options, judge_built};
 use kaizen::strengthen::probe::{self, Mode, Pool, Request};
+use kaizen::strengthen::values::Literals;
 
 /// The legacy routine: how many 5 kg steps a parcel's weight takes, plus one for express.
 fn steps(weight: u32, express: bool) -> u32 {
@@ -44,7 +45,10 @@ fn recorded() -> Vec<(u32, bool)> {
 fn request(dir: &Path, mode: Mode) {
     let r = Request {
         mode,
-        literals: vec![5],
+        literals: Literals {
+            ints: vec![5],
+            ..Literals::default()
+        },
         budget: 1000,
         seed: 1,
         skip: Default::default(),

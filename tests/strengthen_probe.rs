@@ -6,6 +6,7 @@ use std::path::Path;
 
 use kaizen::Jail;
 use kaizen::strengthen::probe::{self, Mode, Pool, Request};
+use kaizen::strengthen::values::Literals;
 
 fn band(weight: u32, express: bool) -> u32 {
     let band = if weight > 20 {
@@ -32,7 +33,10 @@ fn band_mutant(weight: u32, express: bool) -> u32 {
 fn request(dir: &Path, mode: Mode) {
     let r = Request {
         mode,
-        literals: vec![20],
+        literals: Literals {
+            ints: vec![20],
+            ..Literals::default()
+        },
         budget: 1000,
         seed: 1,
         skip: Default::default(),

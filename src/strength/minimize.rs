@@ -174,7 +174,7 @@ fn replay(
 fn write(dir: &std::path::Path, from: &BTreeMap<String, usize>) -> Result<(), Error> {
     let request = Request {
         mode: Mode::Matrix,
-        literals: Vec::new(),
+        literals: Default::default(),
         budget: 0,
         seed: 0,
         skip: BTreeMap::new(),

@@ -14,6 +14,8 @@ pub mod run;
 pub mod score;
 
 pub use score::{Strength, score};
+pub mod literals;
 pub mod minimize;
 pub mod probe_run;
+pub mod shrink;
 pub mod strengthen;

@@ -11,19 +11,20 @@ use super::strengthen::Options;
 use crate::Error;
 use crate::env;
 use crate::strengthen::probe;
+use crate::strengthen::values::Literals;
 
 /// Writes the request file a probe run reads (mode, survivors' literals, budget, seed, the
 /// candidates to leave out).
 pub fn write_request(
     dir: &Path,
     mode: probe::Mode,
-    literals: &[i64],
+    literals: &Literals,
     opts: &Options,
     skip: &BTreeMap<String, Vec<usize>>,
 ) -> Result<(), Error> {
     let request = probe::Request {
         mode,
-        literals: literals.to_vec(),
+        literals: literals.clone(),
         budget: opts.budget,
         seed: opts.seed,
         skip: skip.clone(),
@@ -97,7 +98,7 @@ fn progress_size(dir: &Path) -> u64 {
         .filter(|e| {
             let n = e.file_name();
             let n = n.to_string_lossy();
-            n.ends_with(".explored") || n.ends_with(".judged")
+            n.ends_with(".explored") || n.ends_with(".judged") || n.ends_with(".behaved")
         })
         .filter_map(|e| e.metadata().ok())
         .map(|m| m.len())

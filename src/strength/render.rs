@@ -209,6 +209,10 @@ pub fn strengthened(
         };
         let _ = writeln!(out, "  killed {}", said(&kill.mutant));
         let _ = writeln!(out, "    by {} input {input}{how}", kill.jail);
+        if let Some(first) = &kill.shrunk_from {
+            let first = crate::distribution::compact_input(first);
+            let _ = writeln!(out, "    (shrunk from the pool's {first})");
+        }
     }
     for (name, why) in &report.left {
         let _ = writeln!(out, "  left {}: {why}", said(name));

@@ -20,6 +20,7 @@ use super::outcomes::{Mutant, Outcome, Outcomes};
 use super::probe_run::{build, run_probe, write_request};
 use crate::Error;
 use crate::env;
+use crate::strengthen::values::Literals;
 use crate::strengthen::{added, probe};
 
 /// What to strengthen and with what budget.
@@ -50,6 +51,8 @@ pub struct Kill {
     pub input: String,
     /// True when the mutant hung on the input (it ran past the time limit).
     pub hang: bool,
+    /// The input the pool gave, when a smaller one was found below it.
+    pub shrunk_from: Option<String>,
 }
 
 /// What a strengthening run did.
@@ -89,7 +92,7 @@ pub fn strengthen(
         survivors: survivors.len(),
         ..Report::default()
     };
-    let literals = literals(&opts.root, &survivors);
+    let literals = super::literals::literals(&opts.root, &survivors);
     let mut pools: BTreeMap<String, probe::Pool> = BTreeMap::new();
     for test in &opts.tests {
         let dir = opts.work.join("requests").join(test);
@@ -98,6 +101,7 @@ pub fn strengthen(
         note(&format!("building {test} and exploring its candidates"));
         let exe = build(&opts.root, test, &opts.work)?;
         let found = explore(opts, &exe, &dir, &literals)?;
+        keep_original(&exe, &opts.work, test)?;
         for pool in found {
             let name = pool.jail.clone();
             report.pools.insert(
@@ -196,7 +200,10 @@ fn judge_one(
             }
         };
         let dir = opts.work.join("requests").join(test);
-        if let Some(kill) = judge_built(opts, &exe, &dir, mutant, &ours)? {
+        if let Some(mut kill) = judge_built(opts, &exe, &dir, mutant, &ours)? {
+            let original = original_path(&opts.work, test);
+            let limit = case_limit(&ours);
+            super::shrink::shrink_kill(opts, &original, &exe, &dir, limit, &mut kill)?;
             return Ok(Ok(kill));
         }
     }
@@ -215,12 +222,17 @@ pub fn judge_built(
     mutant: &Mutant,
     pools: &[&probe::Pool],
 ) -> Result<Option<Kill>, Error> {
-    write_request(dir, probe::Mode::Judge, &[], opts, &BTreeMap::new())?;
+    write_request(
+        dir,
+        probe::Mode::Judge,
+        &Literals::default(),
+        opts,
+        &BTreeMap::new(),
+    )?;
     for pool in pools {
         let _ = std::fs::remove_file(probe::progress_path(dir, &pool.jail, probe::Mode::Judge));
     }
-    let slowest = pools.iter().map(|p| p.max_case_micros).max().unwrap_or(0);
-    let limit = Duration::from_micros(slowest.saturating_mul(50)).max(Duration::from_secs(1));
+    let limit = case_limit(pools);
     let stalled = run_probe(exe, opts, dir, limit, &|dir| judge_done(dir, pools))?;
     for pool in pools {
         let marks = std::fs::read(probe::progress_path(dir, &pool.jail, probe::Mode::Judge))
@@ -239,9 +251,33 @@ pub fn judge_built(
             jail: pool.jail.clone(),
             input: pool.inputs[at].clone(),
             hang,
+            shrunk_from: None,
         }));
     }
     Ok(None)
+}
+
+/// The per-case time limit on a mutant: 50 times the slowest candidate on the original, at
+/// least 1 s.
+pub fn case_limit(pools: &[&probe::Pool]) -> Duration {
+    let slowest = pools.iter().map(|p| p.max_case_micros).max().unwrap_or(0);
+    Duration::from_micros(slowest.saturating_mul(50)).max(Duration::from_secs(1))
+}
+
+/// Where the unmutated test binary of `test` is kept while mutants are built over it.
+pub fn original_path(work: &Path, test: &str) -> PathBuf {
+    work.join("original").join(test)
+}
+
+/// Keeps a copy of the unmutated test binary: cargo writes each mutant's build to the same
+/// path, and shrinking a found input runs both.
+fn keep_original(exe: &Path, work: &Path, test: &str) -> Result<(), Error> {
+    let kept = original_path(work, test);
+    if let Some(parent) = kept.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+    }
+    std::fs::copy(exe, &kept).map_err(|e| Error::io(&kept, "keep the unmutated test binary", e))?;
+    Ok(())
 }
 
 /// `jail/band.rs:5:33: replace > with >= in price_band`: cargo-mutants' words with the file
@@ -269,7 +305,7 @@ fn explore(
     opts: &Options,
     exe: &Path,
     dir: &Path,
-    literals: &[i64],
+    literals: &Literals,
 ) -> Result<Vec<probe::Pool>, Error> {
     let mut skip: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for _ in 0..6 {
@@ -307,33 +343,6 @@ fn explore(
         message: "the unmutated code hangs on more than five candidate inputs".into(),
         hint: "give the jail a timeout (`Jail::timeout`) so a hang is recorded behaviour".into(),
     })
-}
-
-/// The integer literals on the survivors' lines and in their replacements.
-fn literals(root: &Path, survivors: &[Mutant]) -> Vec<i64> {
-    let mut found: Vec<i64> = Vec::new();
-    let mut texts: BTreeMap<String, Option<String>> = BTreeMap::new();
-    for m in survivors {
-        let source = texts
-            .entry(m.file.clone())
-            .or_insert_with(|| std::fs::read_to_string(root.join(&m.file)).ok());
-        let mut text = m.replacement.clone();
-        if let Some(line) = source
-            .as_deref()
-            .and_then(|s| s.lines().nth(m.span.start.line - 1))
-        {
-            text.push(' ');
-            text.push_str(line);
-        }
-        for run in text.split(|c: char| !c.is_ascii_digit()) {
-            if let Ok(n) = run.parse::<i64>()
-                && !found.contains(&n)
-            {
-                found.push(n);
-            }
-        }
-    }
-    found
 }
 
 /// A legacy file with one mutant applied; the original text is put back when dropped, and a
@@ -454,9 +463,8 @@ mod tests {
             .unwrap();
         let replaced = replace_span(&source, &body.mutant).unwrap();
         assert!(replaced.contains("-> u32 {\n    0\n}"), "{replaced}");
-        assert_eq!(
-            literals(&fixture, std::slice::from_ref(&survivor.mutant)),
-            vec![20]
-        );
+        let found =
+            crate::strength::literals::literals(&fixture, std::slice::from_ref(&survivor.mutant));
+        assert_eq!(found.ints, vec![20]);
     }
 }

@@ -11,7 +11,13 @@
 //!   magnitude, and stops at the first whose behaviour text differs. Progress is one byte per
 //!   candidate, so the driver sees a hang (no byte within the time limit) and counts the
 //!   candidate running then as the one that kills the mutant.
+//! - **behave** (either build): [`behave`] runs a list of inputs and writes each behaviour,
+//!   so the driver can shrink a found killer below the pool ([`simplify`]) by comparing the
+//!   unmutated and the mutated build on the inputs one step simpler.
 
 pub mod added;
+pub mod behave;
 pub mod pool;
 pub mod probe;
+pub mod simplify;
+pub mod values;

@@ -1,30 +1,48 @@
 //! The candidate inputs a strengthening run tries: made from the texts of the recorded inputs
-//! by putting other values into their integer and boolean scalars, so it works for any input
-//! type serde writes (a tuple, a struct, a list) without knowing the type. The values are
-//! small magnitudes (`0`, `±1`, `±2`) and the boundary neighbours of the survivors' own
-//! literals (`L-1`, `L`, `L+1`).
+//! by putting other values into their scalars — integers, floats, booleans and strings — so
+//! it works for any input type serde writes (a tuple, a struct, a list) without knowing the
+//! type. The values are small magnitudes (`0`, `±1`, `±2`, `0.0`, `±0.5`, `±1.0`), the
+//! boundary neighbours of the survivors' own literals (`L-1`, `L`, `L+1`; for a float the
+//! next representable values), and for text the empty string, the jailed file's string
+//! literals and one-character changes of them and of the recorded text ([`values`]).
 //!
 //! Per shape of input (the text with its scalars taken out), every combination of those
 //! values is tried when there are at most the budget's share of them — all k-wise
 //! interactions at once; else every single and pairwise change of each recorded input and
 //! seeded random draws fill the share. The pool is sorted by magnitude (the sum of the
-//! integers' absolute values), so the first candidate that tells a mutant apart is also the
-//! smallest the pool holds.
+//! numbers' absolute values and the strings' lengths), so the first candidate that tells a
+//! mutant apart is also the smallest the pool holds.
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
+
+pub use super::values::Literals;
+use super::values::{float_of, float_values, integer_values, text_of, text_values};
+
+/// What a scalar of an input text holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An integer (`20`).
+    Integer,
+    /// A boolean (`true`).
+    Boolean,
+    /// A float (`2.5`).
+    Float,
+    /// A string (`GOLD`, `''`).
+    Text,
+}
 
 /// A scalar of an input text that candidates vary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
     /// Where it is in the text (bytes).
     pub range: Range<usize>,
-    /// An integer (else a boolean).
-    pub integer: bool,
+    /// What it holds.
+    pub kind: Kind,
 }
 
-/// The integer and boolean scalars of an input text written in block style
-/// (`- input:\n  - 20\n  - false\n`, `  weight: 20`), in order.
+/// The scalars of an input text written in block style (`- input:\n  - 20\n  - false\n`,
+/// `  weight: 2.5`, `  tier: GOLD`), in order.
 pub fn slots(text: &str) -> Vec<Slot> {
     let mut found = Vec::new();
     let mut offset = 0;
@@ -41,12 +59,10 @@ pub fn slots(text: &str) -> Vec<Slot> {
                 break;
             }
         }
-        let value = &body[start..];
-        let integer = !value.is_empty() && value.parse::<i128>().is_ok();
-        if integer || value == "true" || value == "false" {
+        if let Some(kind) = kind_of(&body[start..]) {
             found.push(Slot {
                 range: offset + start..offset + body.len(),
-                integer,
+                kind,
             });
         }
         offset += line.len();
@@ -54,19 +70,41 @@ pub fn slots(text: &str) -> Vec<Slot> {
     found
 }
 
-/// The values tried in an integer slot: small magnitudes and each literal's neighbours,
-/// smallest magnitude first.
-pub fn integer_values(literals: &[i128]) -> Vec<i128> {
-    let mut values: Vec<i128> = vec![0, 1, -1, 2, -2];
-    for &l in literals {
-        for v in [l.saturating_sub(1), l, l.saturating_add(1)] {
-            if !values.contains(&v) {
-                values.push(v);
-            }
-        }
+fn kind_of(value: &str) -> Option<Kind> {
+    if value.is_empty() {
+        None
+    } else if value.parse::<i128>().is_ok() {
+        Some(Kind::Integer)
+    } else if value == "true" || value == "false" {
+        Some(Kind::Boolean)
+    } else if float_of(value).is_some() {
+        Some(Kind::Float)
+    } else if text_of(value).is_some() {
+        Some(Kind::Text)
+    } else {
+        None
     }
-    values.sort_by_key(|v| (v.unsigned_abs(), *v < 0));
-    values
+}
+
+/// The value texts tried in each slot of `text`.
+fn slot_values(text: &str, found: &[Slot], literals: &Literals) -> Vec<Vec<String>> {
+    let ints: Vec<String> = integer_values(&literals.ints)
+        .iter()
+        .map(i128::to_string)
+        .collect();
+    let floats = float_values(&literals.floats);
+    found
+        .iter()
+        .map(|slot| match slot.kind {
+            Kind::Integer => ints.clone(),
+            Kind::Boolean => vec!["false".into(), "true".into()],
+            Kind::Float => floats.clone(),
+            Kind::Text => {
+                let current = text_of(&text[slot.range.clone()]).unwrap_or_default();
+                text_values(&current, &literals.strings)
+            }
+        })
+        .collect()
 }
 
 /// How a pool was made, for the report.
@@ -81,8 +119,7 @@ pub struct Made {
 }
 
 /// The candidate texts for the recorded input texts `bases`, at most `budget` of them.
-pub fn candidates(bases: &[String], literals: &[i128], budget: usize, seed: u64) -> Made {
-    let ints = integer_values(literals);
+pub fn candidates(bases: &[String], literals: &Literals, budget: usize, seed: u64) -> Made {
     let mut shapes: BTreeMap<String, Vec<(&String, Vec<Slot>)>> = BTreeMap::new();
     for base in bases {
         let found = slots(base);
@@ -109,10 +146,8 @@ pub fn candidates(bases: &[String], literals: &[i128], budget: usize, seed: u64)
             push((*base).clone(), &mut out);
         }
         let (base, found) = &group[0];
-        let sizes: Vec<usize> = found
-            .iter()
-            .map(|s| if s.integer { ints.len() } else { 2 })
-            .collect();
+        let values = slot_values(base, found, literals);
+        let sizes: Vec<usize> = values.iter().map(Vec::len).collect();
         let all = sizes
             .iter()
             .try_fold(1usize, |acc, &n| acc.checked_mul(n))
@@ -121,17 +156,18 @@ pub fn candidates(bases: &[String], literals: &[i128], budget: usize, seed: u64)
             made.exhaustive += 1;
             for row in 0..count {
                 let picks = mixed_radix(row, &sizes);
-                push(fill(base, found, &picks, &ints), &mut out);
+                push(fill(base, found, &picks, &values), &mut out);
             }
         } else {
             for (base, found) in group {
-                near(base, found, &ints, share, &mut |t| push(t, &mut out));
+                let values = slot_values(base, found, literals);
+                near(base, found, &values, share, &mut |t| push(t, &mut out));
             }
             let mut tries = 0;
             while out.len() < share && tries < share * 4 {
                 tries += 1;
                 let picks: Vec<usize> = sizes.iter().map(|&n| next(&mut rng) % n).collect();
-                push(fill(base, found, &picks, &ints), &mut out);
+                push(fill(base, found, &picks, &values), &mut out);
             }
         }
         out.truncate(share);
@@ -143,33 +179,46 @@ pub fn candidates(bases: &[String], literals: &[i128], budget: usize, seed: u64)
     made
 }
 
-/// The size of an input text: the sum of its integers' absolute values.
+/// The size of an input text: the sum of its numbers' absolute values (floats rounded up)
+/// and its strings' lengths in characters.
 pub fn magnitude(text: &str) -> u128 {
     slots(text)
         .iter()
-        .filter(|s| s.integer)
-        .filter_map(|s| text[s.range.clone()].parse::<i128>().ok())
-        .fold(0u128, |acc, v| acc.saturating_add(v.unsigned_abs()))
+        .map(|s| {
+            let scalar = &text[s.range.clone()];
+            match s.kind {
+                Kind::Integer => scalar.parse::<i128>().map_or(0, i128::unsigned_abs),
+                Kind::Boolean => 0,
+                Kind::Float => float_of(scalar).map_or(0, |f| f.abs().ceil().min(1e30) as u128),
+                Kind::Text => text_of(scalar).map_or(0, |t| t.chars().count() as u128),
+            }
+        })
+        .fold(0u128, u128::saturating_add)
 }
 
 /// Every single change, then every pairwise change, of one recorded input.
-fn near(base: &str, found: &[Slot], ints: &[i128], limit: usize, emit: &mut dyn FnMut(String)) {
-    let values = |s: &Slot| if s.integer { ints.len() } else { 2 };
+fn near(
+    base: &str,
+    found: &[Slot],
+    values: &[Vec<String>],
+    limit: usize,
+    emit: &mut dyn FnMut(String),
+) {
     let mut emitted = 0;
-    for (i, slot) in found.iter().enumerate() {
-        for v in 0..values(slot) {
-            emit(replace(base, found, &[(i, v)], ints));
+    for (i, options) in values.iter().enumerate() {
+        for v in 0..options.len() {
+            emit(replace(base, found, &[(i, v)], values));
             emitted += 1;
         }
     }
     for i in 0..found.len() {
         for j in i + 1..found.len() {
-            for a in 0..values(&found[i]) {
-                for b in 0..values(&found[j]) {
+            for a in 0..values[i].len() {
+                for b in 0..values[j].len() {
                     if emitted >= limit {
                         return;
                     }
-                    emit(replace(base, found, &[(i, a), (j, b)], ints));
+                    emit(replace(base, found, &[(i, a), (j, b)], values));
                     emitted += 1;
                 }
             }
@@ -177,24 +226,19 @@ fn near(base: &str, found: &[Slot], ints: &[i128], limit: usize, emit: &mut dyn 
     }
 }
 
-fn value_text(slot: &Slot, pick: usize, ints: &[i128]) -> String {
-    if slot.integer {
-        ints[pick].to_string()
-    } else if pick == 0 {
-        "false".into()
-    } else {
-        "true".into()
-    }
-}
-
-/// `base` with slot `i` set to value `pick` for each `(i, pick)`.
-fn replace(base: &str, found: &[Slot], picks: &[(usize, usize)], ints: &[i128]) -> String {
+/// `base` with slot `i` set to its value `pick` for each `(i, pick)`.
+pub(crate) fn replace(
+    base: &str,
+    found: &[Slot],
+    picks: &[(usize, usize)],
+    values: &[Vec<String>],
+) -> String {
     let mut out = String::with_capacity(base.len() + 8);
     let mut at = 0;
     for (i, slot) in found.iter().enumerate() {
         if let Some(&(_, pick)) = picks.iter().find(|(j, _)| *j == i) {
             out.push_str(&base[at..slot.range.start]);
-            out.push_str(&value_text(slot, pick, ints));
+            out.push_str(&values[i][pick]);
             at = slot.range.end;
         }
     }
@@ -203,9 +247,9 @@ fn replace(base: &str, found: &[Slot], picks: &[(usize, usize)], ints: &[i128]) 
 }
 
 /// `base` with every slot set to its value in `picks`.
-fn fill(base: &str, found: &[Slot], picks: &[usize], ints: &[i128]) -> String {
+fn fill(base: &str, found: &[Slot], picks: &[usize], values: &[Vec<String>]) -> String {
     let all: Vec<(usize, usize)> = picks.iter().copied().enumerate().collect();
-    replace(base, found, &all, ints)
+    replace(base, found, &all, values)
 }
 
 fn template(text: &str, found: &[Slot]) -> String {
@@ -213,7 +257,12 @@ fn template(text: &str, found: &[Slot]) -> String {
     let mut at = 0;
     for slot in found {
         out.push_str(&text[at..slot.range.start]);
-        out.push(if slot.integer { '#' } else { '?' });
+        out.push(match slot.kind {
+            Kind::Integer => '#',
+            Kind::Boolean => '?',
+            Kind::Float => '%',
+            Kind::Text => '$',
+        });
         at = slot.range.end;
     }
     out.push_str(&text[at..]);
@@ -243,6 +292,13 @@ fn next(state: &mut u64) -> usize {
 mod tests {
     use super::*;
 
+    fn ints(ints: &[i128]) -> Literals {
+        Literals {
+            ints: ints.to_vec(),
+            ..Literals::default()
+        }
+    }
+
     #[test]
     fn the_scalars_of_a_tuple_and_a_struct_are_found() {
         let text = "- input:\n  - 20\n  - false\n";
@@ -250,18 +306,22 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(&text[found[0].range.clone()], "20");
         assert_eq!(&text[found[1].range.clone()], "false");
-        assert!(found[0].integer && !found[1].integer);
-        let text = "- input:\n    weight: -7\n    name: VIP\n";
+        assert_eq!(
+            (found[0].kind, found[1].kind),
+            (Kind::Integer, Kind::Boolean)
+        );
+        let text = "- input:\n    weight: -7\n    rate: 2.5\n    name: VIP\n";
         let found = slots(text);
-        assert_eq!(found.len(), 1);
-        assert_eq!(&text[found[0].range.clone()], "-7");
+        let kinds: Vec<Kind> = found.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [Kind::Integer, Kind::Float, Kind::Text]);
+        assert_eq!(&text[found[2].range.clone()], "VIP");
         assert_eq!(slots("- input: 5\n").len(), 1);
     }
 
     #[test]
     fn a_small_shape_gets_every_combination_smallest_first() {
         let bases = vec!["- input:\n  - 30\n  - true\n".to_string()];
-        let made = candidates(&bases, &[20], 1000, 7);
+        let made = candidates(&bases, &ints(&[20]), 1000, 7);
         // 8 integer values (0, ±1, ±2, 19, 20, 21) times 2 booleans, and the recorded input.
         assert_eq!(made.candidates.len(), 17);
         assert_eq!(made.exhaustive, 1);
@@ -282,16 +342,40 @@ mod tests {
     }
 
     #[test]
+    fn floats_and_strings_are_varied_too() {
+        let bases = vec!["- input:\n  - 12.0\n  - SILVER\n".to_string()];
+        let literals = Literals {
+            floats: vec![25.5],
+            strings: vec!["GOLD".into()],
+            ..Literals::default()
+        };
+        let made = candidates(&bases, &literals, 10_000, 7);
+        assert_eq!(made.exhaustive, 1);
+        for expected in [
+            "- input:\n  - 0.0\n  - ''\n",
+            "- input:\n  - 25.5\n  - GOLD\n",
+            "- input:\n  - 25.500000000000004\n  - GOLE\n",
+            "- input:\n  - 25.499999999999996\n  - SILVE\n",
+        ] {
+            assert!(
+                made.candidates.contains(&expected.to_string()),
+                "{expected:?}"
+            );
+        }
+        assert_eq!(made.candidates[0], "- input:\n  - 0.0\n  - ''\n");
+    }
+
+    #[test]
     fn a_large_shape_gets_single_and_pairwise_changes_and_seeded_draws_within_the_budget() {
         let bases = vec!["- input:\n  - 9\n  - 9\n  - 9\n  - 9\n  - 9\n  - 9\n".to_string()];
-        let a = candidates(&bases, &[3, 6, 10], 300, 42);
+        let a = candidates(&bases, &ints(&[3, 6, 10]), 300, 42);
         assert_eq!(a.exhaustive, 0);
         assert_eq!(a.candidates.len(), 300);
         assert!(
             a.candidates
                 .contains(&"- input:\n  - 9\n  - 9\n  - 9\n  - 9\n  - 9\n  - 0\n".to_string())
         );
-        let b = candidates(&bases, &[3, 6, 10], 300, 42);
+        let b = candidates(&bases, &ints(&[3, 6, 10]), 300, 42);
         assert_eq!(a, b, "the same seed makes the same pool");
     }
 }

@@ -11,6 +11,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::pool;
+use super::values::Literals;
 use crate::Error;
 use crate::jail::Jailed;
 use crate::record;
@@ -26,15 +27,19 @@ pub enum Mode {
     /// Run every recorded case of the snapshot and mark each that behaves otherwise than
     /// recorded (for the kill matrix of `--minimize`).
     Matrix,
+    /// Run the inputs listed in `JAIL.behave.json` and write each behaviour (shrinking a
+    /// found killer, see [`super::behave`]).
+    Behave,
 }
 
 /// `request.json` in the request folder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// Explore or judge.
     pub mode: Mode,
     /// The survivors' literals, whose neighbours the candidates try.
-    pub literals: Vec<i64>,
+    #[serde(default)]
+    pub literals: Literals,
     /// The most candidates per jail.
     pub budget: usize,
     /// The seed of the random draws.
@@ -82,6 +87,7 @@ pub fn progress_path(dir: &Path, jail: &str, mode: Mode) -> PathBuf {
         Mode::Explore => "explored",
         Mode::Judge => "judged",
         Mode::Matrix => "matrix",
+        Mode::Behave => "behaved",
     };
     dir.join(format!("{jail}.{kind}"))
 }
@@ -113,6 +119,7 @@ pub fn serve<J: Jailed>(
         Mode::Judge if pool_path(dir, name).exists() => judge(jail, dir),
         Mode::Judge => Ok(()),
         Mode::Matrix => matrix(jail, snapshot, dir, &request),
+        Mode::Behave => super::behave::serve(jail, dir),
     }
 }
 
@@ -188,8 +195,7 @@ fn explore<J: Jailed>(
     request: &Request,
 ) -> Result<(), Error> {
     let name = jail.name();
-    let literals: Vec<i128> = request.literals.iter().map(|&l| l.into()).collect();
-    let made = pool::candidates(bases, &literals, request.budget, request.seed);
+    let made = pool::candidates(bases, &request.literals, request.budget, request.seed);
     let skip = request.skip.get(name).cloned().unwrap_or_default();
     let progress_file = progress_path(dir, name, Mode::Explore);
     let mut progress = std::fs::File::create(&progress_file)
