@@ -28,12 +28,14 @@ mod groups;
 mod lockstep;
 mod matched;
 mod plan;
+mod redaction_note;
 #[cfg(test)]
 mod tests;
 mod verdict;
 mod write;
 
 pub use groups::{Group, MAX_GROUP_LINES, MAX_GROUPS, bounded_lines, change_key, groups_of};
+pub use redaction_note::RedactionsChanged;
 pub use verdict::{Baseline, Difference, NewCase, Shrunk, Tally, Verdict, Written};
 
 /// What a verification run needs besides the jail and its cases.
@@ -246,17 +248,23 @@ pub fn verify<J: Jailed>(
     snapshot::check_name(jail.name())?;
     let mut comparison = compare::compare(jail, cases, ctx)?;
     let mut plan = decide(&comparison, ctx);
-    let mut verdict = if !write::needs_lock(plan, ctx) {
-        write::carry_out(jail, ctx, comparison, plan, None)?
-    } else {
+    let lock = if write::needs_lock(plan, ctx) {
         let lock = Lock::acquire(&ctx.snapshot)?;
         if !write::still_current(&comparison, ctx) {
             // Another run wrote the snapshot since it was read: compare again, under the lock.
             comparison = compare::compare(jail, comparison.into_cases(), ctx)?;
             plan = decide(&comparison, ctx);
         }
-        write::carry_out(jail, ctx, comparison, plan, Some(&lock))?
+        Some(lock)
+    } else {
+        None
     };
+    let recorded_redactions = comparison.recorded_redactions.take();
+    let mut verdict = write::carry_out(jail, ctx, comparison, plan, lock.as_ref())?;
+    drop(lock);
+    if verdict.changed > 0 {
+        verdict.redactions_changed = RedactionsChanged::between(recorded_redactions, ctx);
+    }
     // The jail's own reading of each shown difference (a stateful jail names the step).
     let baseline = verdict.baseline;
     for difference in &mut verdict.differences {

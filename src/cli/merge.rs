@@ -13,7 +13,7 @@ use crate::env::Environment;
 use crate::report::json::{JsonDoc, JsonJail, VERSION as JSON_VERSION};
 use crate::report::{self, JailResult};
 use crate::shard::Shard;
-use crate::verify::{Baseline, Difference, Group, NewCase, Tally, Verdict};
+use crate::verify::{Baseline, Difference, Group, NewCase, RedactionsChanged, Tally, Verdict};
 use crate::{Error, ExitCode};
 
 /// Merges the reports and prints the result in `format`.
@@ -185,6 +185,11 @@ fn part(j: JsonJail, env: &Environment, record: &str) -> Verdict {
     v.new = j.new;
     v.dropped = j.dropped;
     v.duplicates = j.duplicates;
+    v.within_tolerance = j.within_tolerance;
+    v.redactions_changed = j.redactions_changed.map(|c| RedactionsChanged {
+        recorded: c.recorded,
+        now: c.now,
+    });
     v.ungrouped = j.ungrouped;
     v.step = j.step.and_then(|s| s.parse().ok()).unwrap_or_default();
     v.unnamed = crate::step::Unnamed {

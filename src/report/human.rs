@@ -130,6 +130,10 @@ pub fn render(v: &Verdict, color: bool) -> String {
     if let Some(warning) = v.behaviours.warning() {
         let _ = writeln!(out, "  {}", paint(p.bad, &format!("warning: {warning}")));
     }
+    if let Some(change) = &v.redactions_changed {
+        let note = change.note(&v.record_command);
+        let _ = writeln!(out, "  {}", paint(p.bad, &format!("note: {note}")));
+    }
     out.push_str(&groups(v));
     for d in &v.differences {
         out.push('\n');

@@ -64,6 +64,13 @@ pub(crate) struct JsonJail {
     pub unnamed_cases: Vec<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviours: Option<JsonBehaviours>,
+    /// Of the `same` cases, those a float tolerance or comparison hook counted as same.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub within_tolerance: usize,
+    /// The snapshot was recorded under other redactions than the jail has now (only when
+    /// cases changed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redactions_changed: Option<JsonRedactionsChanged>,
     #[serde(default)]
     pub groups: Vec<JsonGroup>,
     #[serde(default)]
@@ -96,6 +103,15 @@ impl JsonBehaviours {
             warning: d.warning(),
         })
     }
+}
+
+/// The redactions a snapshot was recorded with, those of the jail now, and what to do.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct JsonRedactionsChanged {
+    pub recorded: Vec<String>,
+    pub now: Vec<String>,
+    #[serde(default)]
+    pub note: String,
 }
 
 /// A group of cases that changed the same way.
@@ -225,6 +241,8 @@ fn jail(root: &Path, r: &JailResult) -> JsonJail {
         unnamed: 0,
         unnamed_cases: Vec::new(),
         behaviours: None,
+        within_tolerance: 0,
+        redactions_changed: None,
         groups: Vec::new(),
         ungrouped: 0,
         differences: Vec::new(),
@@ -247,6 +265,15 @@ fn jail(root: &Path, r: &JailResult) -> JsonJail {
             j.unnamed = v.unnamed.count;
             j.unnamed_cases = v.unnamed.cases.clone();
             j.behaviours = JsonBehaviours::new(&v.behaviours);
+            j.within_tolerance = v.within_tolerance;
+            j.redactions_changed = v
+                .redactions_changed
+                .as_ref()
+                .map(|c| JsonRedactionsChanged {
+                    recorded: c.recorded.clone(),
+                    now: c.now.clone(),
+                    note: c.note(&v.record_command),
+                });
             j.groups = v.groups.iter().map(JsonGroup::new).collect();
             j.ungrouped = v.ungrouped;
             j.differences = v

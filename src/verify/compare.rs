@@ -36,6 +36,8 @@ pub(crate) struct Comparison<I> {
     /// Whether re-recording would change the file though no behaviour changed (only
     /// computed under `KAIZEN_UPDATE=always`).
     pub(crate) rerecording_differs: bool,
+    /// The redactions the snapshot's header lists (`None` when there was no snapshot).
+    pub(crate) recorded_redactions: Option<Vec<String>>,
 }
 
 impl<I> Comparison<I> {

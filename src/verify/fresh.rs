@@ -142,6 +142,7 @@ pub(crate) fn compare<J: Jailed>(
         snapshot: None,
         body: Body::Fresh(fresh),
         rerecording_differs: false,
+        recorded_redactions: None,
     }))
 }
 

@@ -79,6 +79,7 @@ fn run<J: Jailed>(
     if Identity::of_file(reader.file()) != identity {
         return Err(changed_file());
     }
+    let recorded_redactions = Some(reader.header.info.redactions.clone());
     let mut run = Run::new(jail, &cases, ctx);
     let mut digest_now = 0;
     let count = reader.each_case(|case| {
@@ -100,6 +101,7 @@ fn run<J: Jailed>(
             cases,
         },
         rerecording_differs: false,
+        recorded_redactions,
     })
 }
 

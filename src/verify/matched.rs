@@ -86,6 +86,7 @@ pub(crate) fn compare<J: Jailed>(
         snapshot: loaded.is_some().then_some(identity),
         body,
         rerecording_differs,
+        recorded_redactions: loaded.map(|l| l.info.redactions),
     })
 }
 

@@ -197,6 +197,9 @@ pub struct Verdict {
     pub step: Step,
     /// In a feature step: the changed cases the ledger's entries of this step do not name.
     pub unnamed: Unnamed,
+    /// Set when cases changed and the snapshot was recorded under other redactions than the
+    /// jail has now: some changes may be the redactions' doing, not the code's.
+    pub redactions_changed: Option<super::RedactionsChanged>,
 }
 
 impl Verdict {
@@ -234,6 +237,7 @@ impl Verdict {
             shard: None,
             step: Step::Any,
             unnamed: Unnamed::default(),
+            redactions_changed: None,
         }
     }
 
@@ -475,6 +479,7 @@ impl Tally {
         v.total += part.total;
         v.same += part.same;
         v.changed += part.changed;
+        v.within_tolerance += part.within_tolerance;
         v.new += part.new;
         v.dropped += part.dropped;
         v.duplicates += part.duplicates;
@@ -483,6 +488,9 @@ impl Tally {
             v.step = part.step;
         }
         v.unnamed.merge(part.unnamed);
+        if v.redactions_changed.is_none() {
+            v.redactions_changed = part.redactions_changed;
+        }
         v.differences.extend(part.differences);
         v.differences.sort_by_key(|d| d.number);
         v.differences.truncate(self.max_shown);
