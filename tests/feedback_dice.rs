@@ -94,6 +94,15 @@ fn with_feedback_most_rolls_reach_the_scoring_rules_and_without_it_almost_none_d
             (expected_without, expected_with),
             "seed {seed}"
         );
+        let jail = jail();
+        let drawn = fed(seed).generate();
+        let first_run = drawn
+            .iter()
+            .position(|c| matches!(jail.call(&c.input), Outcome::Returned(_)));
+        assert!(
+            first_run.is_some_and(|i| i < 40),
+            "seed {seed}: the first roll that runs is case {first_run:?}"
+        );
     }
 }
 
