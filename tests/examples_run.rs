@@ -183,3 +183,24 @@ fn the_tolerance_example_turns_a_reordered_sum_green_within_the_tolerance_only()
         "{text}"
     );
 }
+
+#[test]
+fn the_unordered_example_writes_a_hash_map_in_one_order_in_every_process() {
+    let first = run_example("unordered");
+    assert!(
+        first.contains("word_counts: recorded 2 cases to "),
+        "{first}"
+    );
+    assert!(
+        first.contains("word_counts: 2 cases — all same\n"),
+        "{first}"
+    );
+    assert!(
+        first.contains("- input: to be or not to be\n  returned:\n    be: 2\n    not: 1\n    or: 1\n    to: 2\n"),
+        "{first}"
+    );
+    let body = |text: &str| text[text.find("== body\n").unwrap()..].to_string();
+    for _ in 0..3 {
+        assert_eq!(body(&run_example("unordered")), body(&first));
+    }
+}

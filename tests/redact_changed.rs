@@ -146,3 +146,57 @@ fn no_redaction_note_when_the_redactions_match_or_nothing_changed() {
     assert_eq!(verdict.redactions_changed, None);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A snapshot as kaizen wrote it before redactions, tolerances and stateful jails existed
+/// (the header of `snapshots/invoice_total.snap` as first committed).
+const OLDER_SNAPSHOT: &str = "---
+source: tests/redact_changed.rs
+description: 'kaizen characterization of `tickets`: 2 cases from list (2). Generated: re-record with `KAIZEN_UPDATE=always cargo test` rather than editing by hand.'
+expression: tickets
+info:
+  kaizen: 1
+  jail: tickets
+  input_type: u32
+  cases: 2
+  sources:
+  - list (2)
+  seed: null
+---
+- input: 1
+  returned:
+    id: 1001
+    printed_at: 2026-12-03T01:00:00Z
+    seats: 1
+- input: 2
+  returned:
+    id: 1002
+    printed_at: 2026-12-03T01:00:00Z
+    seats: 2
+";
+
+#[test]
+fn a_snapshot_written_before_redactions_existed_still_verifies() {
+    let dir = std::env::temp_dir().join(format!("kaizen-redact-older-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(common::snap(&dir, "tickets"), OLDER_SNAPSHOT).unwrap();
+    let cases = || Cases::new().list([1, 2]);
+    let verdict = Jail::new("tickets", ticket)
+        .snapshot_dir(&dir)
+        .run_with(&cases(), common::local(UpdateMode::No))
+        .unwrap();
+    assert!(verdict.passed(), "{}", report::render(&verdict, false));
+    assert_eq!((verdict.same, verdict.changed), (2, 0));
+
+    // With a redaction now, it reads as recorded with none.
+    let verdict = Jail::new("tickets", ticket)
+        .snapshot_dir(&dir)
+        .redact(".printed_at", "[time]")
+        .tolerance(kaizen::tolerance::Tolerance::absolute(0.5))
+        .run_with(&cases(), common::local(UpdateMode::No))
+        .unwrap();
+    assert_eq!(verdict.changed, 2);
+    let change = verdict.redactions_changed.expect("a redaction note");
+    assert!(change.recorded.is_empty());
+    std::fs::remove_dir_all(&dir).ok();
+}
