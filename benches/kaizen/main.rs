@@ -4,11 +4,13 @@
 //! baseline measured in the same run; peak memory is measured in a child process (this
 //! binary re-run with `--child`). The output is Markdown, ready for BENCHMARKS.md.
 //! `-- --cli` runs only the CLI section, `-- --red` only the red-run section,
-//! `-- --bare` only the section on bare program names and the README demo.
+//! `-- --bare` only the section on bare program names and the README demo, `-- --html` only
+//! the HTML report at 100,000 cases.
 
 mod bare_name;
 mod cli;
 mod diff;
+mod html_report;
 mod insta_cmp;
 mod jails;
 mod measure;
@@ -86,6 +88,10 @@ fn main() {
     let only_jails = args.iter().any(|a| a == "--jails");
     let only_cli = args.iter().any(|a| a == "--cli");
     let only_red = args.iter().any(|a| a == "--red");
+    if args.iter().any(|a| a == "--html") {
+        html_report::section(3);
+        return;
+    }
     if args.iter().any(|a| a == "--bare") {
         bare_names(&plan, &mut targets);
         print_targets(&targets);

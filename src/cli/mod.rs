@@ -147,7 +147,8 @@ pub enum Command {
         /// Report format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// How many changed cases of each jail the report shows in full (default 10).
+        /// How many changed cases of each jail the report shows in full (default 10; 1000
+        /// with --format html, whose page shows them 25 at a time).
         #[arg(long, value_name = "N", conflicts_with = "all")]
         max_shown: Option<usize>,
         /// Show every changed case in full (each one's diff is still cut to a readable size).

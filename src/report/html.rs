@@ -29,6 +29,10 @@ const MAX_INPUT_LINES: usize = 100;
 /// `--max-shown N` or `--all` says otherwise (a page of them at a time is shown).
 pub const DEFAULT_SHOWN: usize = 1000;
 
+/// Groups of each jail the page lists (largest first) and offers as filters; the rest are
+/// counted in one line, so a run whose changes went thousands of ways stays a small page.
+pub const MAX_GROUPS_LISTED: usize = 100;
+
 /// Text made safe for HTML content and attribute values.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -130,10 +134,22 @@ fn groups(jail: &str, v: &Verdict) -> String {
         thousands(v.groups.len()),
         if v.groups.len() == 1 { "way" } else { "ways" }
     );
-    for g in &v.groups {
+    for g in v.groups.iter().take(MAX_GROUPS_LISTED) {
         out.push_str(&group(&jail_html, g));
     }
     out.push_str("</ol>\n");
+    if let Some(rest) = v.groups.get(MAX_GROUPS_LISTED..).filter(|r| !r.is_empty()) {
+        let cases: usize = rest.iter().map(|g| g.cases).sum();
+        let largest = rest.iter().map(|g| g.cases).max().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "<p class=\"unlisted\">{} more {}, {} in all ({} at most in each), not listed here; the JSON report (<code>--format json</code>) lists every group.</p>",
+            thousands(rest.len()),
+            if rest.len() == 1 { "way" } else { "ways" },
+            count(cases, "case", "cases"),
+            count(largest, "case", "cases"),
+        );
+    }
     if v.ungrouped > 0 {
         let _ = writeln!(
             out,
@@ -198,7 +214,7 @@ fn cases(root: &Path, results: &[JailResult], link_base: &str) -> String {
             }
             list.push_str(&case(&r.name, v, d, &snapshot, link_base));
         }
-        for g in &v.groups {
+        for g in v.groups.iter().take(MAX_GROUPS_LISTED) {
             groups.push((
                 format!("{}:{}", r.name, g.number),
                 format!("{} group {} ({})", r.name, g.number, thousands(g.cases)),
@@ -284,4 +300,63 @@ fn case(jail: &str, v: &Verdict, d: &Difference, snapshot: &str, link_base: &str
         actual_kind = escape(&d.actual_label),
         rows = side_by_side::rows(&d.expected, &d.actual),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::{Baseline, Difference, Tally};
+
+    /// A verdict of `ways` changed cases, each changed its own way.
+    fn changed_every_way(ways: usize) -> Verdict {
+        let env = crate::env::Environment::default();
+        let mut tally = Tally::new(
+            "many",
+            "many.snap".into(),
+            &env,
+            "c",
+            Baseline::Snapshot,
+            10,
+        );
+        for n in 1..=ways {
+            let key = (vec![format!("returned: {n}")], vec!["returned: 0".into()]);
+            tally.changed_as(n, key, || Difference {
+                number: n,
+                line: n,
+                origin: None,
+                input: n.to_string(),
+                expected: format!("returned: {n}"),
+                actual: "returned: 0".into(),
+                expected_label: "returned".into(),
+                actual_label: "returned".into(),
+                shrunk: None,
+                reproduce: Vec::new(),
+                headline: None,
+            });
+        }
+        tally.finish()
+    }
+
+    #[test]
+    fn a_page_lists_the_largest_groups_and_counts_the_rest_in_one_line() {
+        let v = changed_every_way(MAX_GROUPS_LISTED + 50);
+        assert_eq!(v.groups.len(), MAX_GROUPS_LISTED + 50);
+        let results = [JailResult {
+            name: "many".into(),
+            spec: "tests/many.rs".into(),
+            result: Ok(v),
+        }];
+        let page = render(Path::new("/"), &results, "");
+        assert_eq!(page.matches("<li value=").count(), MAX_GROUPS_LISTED);
+        assert_eq!(
+            page.matches("<option value=\"many:").count(),
+            MAX_GROUPS_LISTED
+        );
+        assert!(
+            page.contains(
+                "50 more ways, 50 cases in all (1 case at most in each), not listed here"
+            ),
+            "{page}"
+        );
+    }
 }

@@ -121,6 +121,20 @@ fn the_json_report_of_a_port_names_the_differences() {
     assert_eq!(json["jails"][0]["differences"][0]["case"], 2, "{out}");
 }
 
+#[test]
+fn a_port_writes_the_html_and_markdown_reports_too() {
+    let project = Project::new("port");
+    let out = project.kaizen(["port", "upper", "--format", "html"]).run();
+    out.code(1);
+    assert!(out.stdout().starts_with("<!DOCTYPE html>"), "{out}");
+    assert!(out.stdout().contains("id=\"case-upper-2\""), "{out}");
+    let out = project
+        .kaizen(["port", "upper", "--format", "markdown"])
+        .run();
+    out.code(1);
+    assert!(out.stdout().contains("| upper |"), "{out}");
+}
+
 const GENERATED: &str = "generate:
   seed: 5
   count: 40
