@@ -132,6 +132,54 @@ pub fn accept(
     })
 }
 
+/// The result of rejecting a selection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// The new pending body: the pending cases, the rejected ones with their recorded
+    /// behaviour back.
+    pub body: String,
+    /// The rejected case numbers.
+    pub rejected: Vec<usize>,
+    /// Changes and new inputs still pending after this rejection.
+    pub still_pending: usize,
+}
+
+/// Rejects the selected changes of `pending`: they get their recorded behaviour back in the
+/// pending file, and the snapshot is left as it is. The selection is read as
+/// [`accept`] reads it (same numbers, same groups, same errors).
+pub fn reject(
+    snapshot: &Loaded,
+    pending: &Loaded,
+    selection: &Selection,
+) -> Result<Rejected, Error> {
+    let chosen = accept(snapshot, pending, selection)?;
+    let recorded: HashMap<&str, usize> = snapshot
+        .cases()?
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.input, i + 1))
+        .collect();
+    let back: HashMap<usize, &str> = chosen
+        .accepted
+        .iter()
+        .map(|a| (a.number, a.before.as_str()))
+        .collect();
+    let mut body = String::with_capacity(pending.body.len());
+    for case in pending.cases()? {
+        body.push_str(case.input);
+        let number = recorded.get(case.input);
+        match number.and_then(|n| back.get(n)) {
+            Some(before) => body.push_str(before),
+            None => body.push_str(case.behaviour),
+        }
+    }
+    Ok(Rejected {
+        body,
+        rejected: chosen.accepted.iter().map(|a| a.number).collect(),
+        still_pending: chosen.still_pending,
+    })
+}
+
 /// The case numbers of a group (all of them, not only its examples).
 fn group_members<'a>(
     changes: &'a [(usize, &str, &str, &str)],

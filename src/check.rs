@@ -106,7 +106,12 @@ where
             .any(|c| matches!(c.origin, Origin::Proptest { .. }))
             .then(|| cases.base_seed());
         let ctx = ctx.sources(sources, seed);
-        verify::verify(self, generated, &ctx)
+        let started = std::time::Instant::now();
+        let verdict = verify::verify(self, generated, &ctx)?;
+        if crate::env::process(crate::env::LEDGER).is_some_and(|v| crate::env::is_truthy(&v)) {
+            append_step(&self.settings, &verdict, started.elapsed())?;
+        }
+        Ok(verdict)
     }
 
     /// Characterizes the jail and fails the test if behaviour changed, with a report of
@@ -133,6 +138,26 @@ where
     fn name_str(&self) -> &str {
         crate::jail::Jailed::name(self)
     }
+}
+
+/// Appends this jail's run to the step ledger beside its snapshot (`KAIZEN_LEDGER`).
+fn append_step(
+    settings: &crate::Settings,
+    v: &Verdict,
+    took: std::time::Duration,
+) -> Result<(), Error> {
+    let step = crate::ledger::Step {
+        date: crate::ledger::now_utc(),
+        commit: crate::ledger::git_commit(&crate::Settings::project_root())
+            .unwrap_or_else(|| "-".into()),
+        jails: 1,
+        cases: v.total,
+        same: v.same,
+        changed: v.changed,
+        new: v.new,
+        millis: took.as_millis(),
+    };
+    crate::ledger::append_step(&settings.resolved_snapshot_dir(), &step)
 }
 
 /// The kind of step the run checks (the setting, else `KAIZEN_STEP`) and, in a feature step,

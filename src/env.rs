@@ -134,6 +134,11 @@ pub fn step(
     }
 }
 
+/// `KAIZEN_LEDGER`: when set to `1` (or `true`, `yes`), every `cargo test` jail run appends
+/// one line to the step ledger `snapshots/kaizen-steps.tsv`, as `kaizen verify --ledger`
+/// does for a run of the command line (there one line per jail: `jails` is 1).
+pub const LEDGER: &str = "KAIZEN_LEDGER";
+
 /// `KAIZEN_FUZZ_CASES`: how many inputs kaizen's own robustness property tests try
 /// (default 2,000 in `cargo test`); set it high for a long fuzzing run.
 pub const FUZZ_CASES: &str = "KAIZEN_FUZZ_CASES";
@@ -164,6 +169,7 @@ pub const HERMETIC_STRIP: &[&str] = &[
     MAX_SHOWN,
     SHARD,
     STEP,
+    LEDGER,
     CI,
     "TF_BUILD",
     "JENKINS_URL",

@@ -173,7 +173,8 @@ pub fn read_steps(snapshot_dir: &Path) -> Result<Vec<Step>, Error> {
     };
     let mut steps = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
-        if i == 0 && line.starts_with("date\t") {
+        // The header, also when two processes created the file at once.
+        if line.starts_with("date\t") {
             continue;
         }
         let bad = || Error::Config {

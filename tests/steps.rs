@@ -2,6 +2,7 @@
 //! `KAIZEN_STEP`) checked against the ledger of accepted changes beside the snapshots.
 
 mod common;
+mod support;
 
 use common::{bytes, local, pending, snap};
 use kaizen::env::UpdateMode::{Always, Auto, No};
@@ -87,4 +88,42 @@ fn a_refactoring_step_fails_on_any_change_and_writes_nothing_even_when_asked_to_
         report.contains("refactoring step: any change fails, and nothing was written"),
         "{report}"
     );
+}
+
+/// In a child started with `KAIZEN_LEDGER=1`: verifies `square` in the child's folder twice,
+/// the second time with case 3 and 4 changed. In a normal run: nothing.
+#[test]
+fn child_verifies_with_the_step_ledger_on() {
+    let Some((_, dir)) = support::child_role() else {
+        return;
+    };
+    square(&dir).run_with(&cases(), local(Auto)).unwrap();
+    changed(&dir).run_with(&cases(), local(No)).unwrap();
+}
+
+#[test]
+fn kaizen_ledger_appends_one_step_per_cargo_test_jail_run() {
+    if support::child_role().is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let child = support::spawn_child_with(
+        "child_verifies_with_the_step_ledger_on",
+        "ledger",
+        dir.path(),
+        &[("KAIZEN_LEDGER", "1")],
+    );
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let steps = ledger::read_steps(dir.path()).unwrap();
+    let counts: Vec<_> = steps
+        .iter()
+        .map(|s| (s.jails, s.cases, s.same, s.changed, s.new))
+        .collect();
+    // The first run records (4 new inputs), the second finds 2 of 4 changed.
+    assert_eq!(counts, [(1, 0, 0, 0, 4), (1, 4, 2, 2, 0)]);
 }

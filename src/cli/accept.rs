@@ -1,6 +1,7 @@
 //! `kaizen accept` with a ledger: accepts a whole pending file, or only the cases named by
 //! `--case` and `--group` (the others stay pending), and writes each acceptance of changed
-//! behaviour to `snapshots/kaizen-ledger.yaml` with its reason. `kaizen log` lists it.
+//! behaviour to `snapshots/kaizen-ledger.yaml` with its reason; `reject --case/--group` drops
+//! only some changes from the pending file. `kaizen log` lists the ledger.
 
 use super::console::{out, outln};
 use super::{Project, pending, shown};
@@ -56,6 +57,47 @@ pub(crate) fn accept(
         shown(project, &target),
         partial.still_pending,
         if partial.still_pending == 0 {
+            String::new()
+        } else {
+            format!(" in {}", shown(project, &pending))
+        }
+    );
+    Ok(ExitCode::Unchanged)
+}
+
+/// `kaizen reject JAIL --case N,… --group G,…`: those changes get their recorded behaviour
+/// back in the pending file; the others stay pending (the file goes when none is left).
+pub(crate) fn reject_cases(
+    project: &Project,
+    names: &[String],
+    selection: &Selection,
+) -> Result<ExitCode, Error> {
+    let [name] = names else {
+        return Err(Error::Config {
+            message: "--case and --group reject cases of one jail".into(),
+            hint: "name the jail: kaizen reject NAME --case 8".into(),
+        });
+    };
+    snapshot::check_name(name)?;
+    let target = project.snapshot(name);
+    let pending = pending_path(&target);
+    let _lock = snapshot::lock::Lock::acquire(&target)?;
+    let (old, new) = load_both(project, name, &target, &pending)?;
+    let rejected = accept_cases::reject(&old, &new, selection)?;
+    if rejected.still_pending == 0 {
+        std::fs::remove_file(&pending)
+            .map_err(|e| Error::io(&pending, "remove the pending file", e))?;
+    } else {
+        let text = snapshot::render(&new.header, &rejected.body);
+        snapshot::parse(&pending, text.clone().into_bytes())?.cases()?;
+        snapshot::write_atomic(&pending, text.as_bytes())?;
+    }
+    outln!(
+        "{name}: rejected {} ({}); {} still pending{}",
+        super::cases(rejected.rejected.len()),
+        accept_cases::list(&rejected.rejected),
+        rejected.still_pending,
+        if rejected.still_pending == 0 {
             String::new()
         } else {
             format!(" in {}", shown(project, &pending))

@@ -244,10 +244,19 @@ pub enum Command {
         color: Color,
     },
     /// Drop pending results (`NAME.snap.new`).
-    #[command(after_help = "Example:\n  kaizen reject report")]
+    #[command(
+        after_help = "Examples:\n  kaizen reject report\n  kaizen reject report --case 8 --group 2"
+    )]
     Reject {
         /// Jails whose pending results to drop; default: all.
         jails: Vec<String>,
+        /// Reject only these changed cases (numbers from the report): they get their
+        /// recorded behaviour back in the pending file; the others stay pending.
+        #[arg(long = "case", value_name = "N,…", value_delimiter = ',')]
+        cases: Vec<usize>,
+        /// Reject only the cases of these groups (numbers from the report).
+        #[arg(long = "group", value_name = "G,…", value_delimiter = ',')]
+        groups: Vec<usize>,
     },
     /// Show recorded cases in full: input, recorded behaviour, behaviour now and the diff.
     #[command(after_help = "Example:\n  kaizen show report 3 17")]
@@ -337,7 +346,21 @@ fn run_command(project: &Project, command: &Command) -> Result<ExitCode, Error> 
         }
         Command::Log { steps, .. } => accept::log(project, *steps),
         Command::Show { jail, cases, .. } => show::show(project, jail, cases),
-        Command::Reject { jails } => pending::reject(project, jails),
+        Command::Reject {
+            jails,
+            cases,
+            groups,
+        } => {
+            let selection = crate::accept_cases::Selection {
+                cases: cases.clone(),
+                groups: groups.clone(),
+            };
+            if selection == crate::accept_cases::Selection::default() {
+                pending::reject(project, jails)
+            } else {
+                accept::reject_cases(project, jails, &selection)
+            }
+        }
         Command::List => pending::list(project),
         Command::Strength(args) => strength::strength(project, args),
         Command::Behaviours { jails } => behaviours::behaviours(project, jails),

@@ -314,3 +314,42 @@ fn verify_with_ledger_appends_one_step_per_run_and_log_steps_shows_them() {
         "{out}"
     );
 }
+
+#[test]
+fn reject_with_case_drops_only_those_changes_from_the_pending_file() {
+    let project = slipped();
+    let recorded = project.read("snapshots/fizz.snap");
+    project.kaizen(["verify"]).run().code(1);
+    let out = project.kaizen(["reject", "fizz", "--case", "8"]).run();
+    out.code(0)
+        .stdout_has("fizz: rejected 1 case (8); 14 still pending in snapshots/fizz.snap.new");
+    assert_eq!(project.read("snapshots/fizz.snap"), recorded);
+    assert!(!project.read("snapshots/fizz.snap.new").contains("seven"));
+    // What is still pending is group 1 alone: accepting it leaves nothing pending.
+    let out = project
+        .kaizen([
+            "accept",
+            "fizz",
+            "--group",
+            "1",
+            "--reason",
+            "multiples of three fail",
+        ])
+        .run();
+    out.code(0).stdout_has("; 0 still pending");
+    assert!(!project.exists("snapshots/fizz.snap.new"));
+
+    // Rejecting the last pending changes removes the file.
+    project.kaizen(["verify"]).run().code(1);
+    let out = project.kaizen(["reject", "fizz", "--group", "1"]).run();
+    out.code(0)
+        .stdout_has("fizz: rejected 1 case (8); 0 still pending");
+    assert!(!project.exists("snapshots/fizz.snap.new"));
+    // A case with no pending change is refused, as accept refuses it.
+    project.kaizen(["verify"]).run().code(1);
+    project
+        .kaizen(["reject", "fizz", "--case", "2"])
+        .run()
+        .code(2)
+        .stderr_has("case 2 has no pending change");
+}
