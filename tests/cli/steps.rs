@@ -207,3 +207,53 @@ fn log_steps_draws_a_chart_of_cases_and_time_per_step_only_when_asked_or_on_a_te
     let never = project.kaizen(["log", "--steps", "--color", "never"]).run();
     assert_eq!(never.stdout(), plain.stdout());
 }
+
+#[test]
+fn accept_and_reject_with_case_work_on_the_pending_file_of_a_cargo_test_jail() {
+    use kaizen::env::{Environment, UpdateMode};
+    let project = Project::empty();
+    let snapshots = project.path("snapshots");
+    let local = Environment {
+        mode: UpdateMode::Auto,
+        ci: false,
+        force_pass: false,
+        ..Environment::default()
+    };
+    let cases = kaizen::Cases::new().list([1i64, 2, 3, 4]);
+    kaizen::Jail::new("square", |x: i64| x * x)
+        .snapshot_dir(&snapshots)
+        .run_with(&cases, local.clone())
+        .unwrap();
+    // Cases 3 and 4 change (each its own way); the run writes the pending file.
+    let v = kaizen::Jail::new("square", |x: i64| if x >= 3 { -x } else { x * x })
+        .snapshot_dir(&snapshots)
+        .run_with(&cases, local)
+        .unwrap();
+    assert_eq!(v.changed, 2);
+    project
+        .kaizen(["reject", "square", "--case", "4"])
+        .run()
+        .code(0)
+        .stdout_has("square: rejected 1 case (4); 1 still pending");
+    project
+        .kaizen([
+            "accept",
+            "square",
+            "--case",
+            "3",
+            "--reason",
+            "negative now",
+        ])
+        .run()
+        .code(0)
+        .stdout_has("square: accepted 1 case (3) into snapshots/square.snap; 0 still pending");
+    let snap = project.read("snapshots/square.snap");
+    assert!(snap.contains("- input: 3\n  returned: -3\n"), "{snap}");
+    assert!(snap.contains("- input: 4\n  returned: 16\n"), "{snap}");
+    assert!(!project.exists("snapshots/square.snap.new"));
+    assert!(
+        project
+            .read("snapshots/kaizen-ledger.yaml")
+            .contains("jail: square\n")
+    );
+}
