@@ -100,11 +100,33 @@ pub(crate) type Key = (Vec<String>, Vec<String>);
 /// assert_eq!(a.0, vec!["returned: [input]".to_string()]);
 /// ```
 pub fn change_key(input: &str, expected: &str, actual: &str) -> (Vec<String>, Vec<String>) {
+    if let (Some(old), Some(new)) = (plain_line(expected), plain_line(actual)) {
+        // One line a side, shown as it is written: the diff of the shown texts is that line
+        // removed and the other added (or nothing), so it need not be computed.
+        if old == new {
+            return (Vec::new(), Vec::new());
+        }
+        let leaves = input_leaves(input.strip_prefix("- input:").unwrap_or(input));
+        return (vec![normalise(old, &leaves)], vec![normalise(new, &leaves)]);
+    }
     key_of_shown(
         &format::display_input(input),
         &format::display_behaviour(expected),
         &format::display_behaviour(actual),
     )
+}
+
+/// The one line of a behaviour text of one line (`"  returned: 7\n"`) that is shown to
+/// people exactly as written: not a program's output (which may be marked) and nothing a
+/// line diff would split or trim differently.
+fn plain_line(behaviour: &str) -> Option<&str> {
+    let line = behaviour.strip_prefix("  ")?.strip_suffix('\n')?;
+    let plain = !line.is_empty()
+        && !line.starts_with(' ')
+        && !line.contains(['\n', '\r'])
+        && !line.starts_with("stdout:")
+        && !line.starts_with("stderr:");
+    plain.then_some(line)
 }
 
 /// The key of a change from the texts as shown to people (those of a `Difference`).
@@ -127,10 +149,11 @@ pub(crate) fn key_of_shown(input: &str, expected: &str, actual: &str) -> Key {
     (removed, added)
 }
 
-/// The scalar texts of an input (as shown to people), longest first, at least three
-/// characters each: what is replaced by `[input]` in changed lines.
-fn input_leaves(input: &str) -> Vec<String> {
-    let mut leaves: Vec<String> = input
+/// The scalar texts of an input (as shown to people, or its snapshot text after `- input:`:
+/// each line is trimmed, so both give the same), longest first, at least three characters each: what is replaced by `[input]`
+/// in changed lines.
+fn input_leaves(input: &str) -> Vec<&str> {
+    let mut leaves: Vec<&str> = input
         .lines()
         .map(|line| {
             let mut l = line.trim();
@@ -142,20 +165,20 @@ fn input_leaves(input: &str) -> Vec<String> {
             {
                 l = value;
             }
-            l.trim_matches(|c| c == '\'' || c == '"').to_string()
+            l.trim_matches(|c| c == '\'' || c == '"')
         })
-        .filter(|l| l.chars().count() >= 3 && l != "|" && l != ">")
+        .filter(|l| l.chars().count() >= 3 && *l != "|" && *l != ">")
         .collect();
     leaves.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     leaves.dedup();
     leaves
 }
 
-fn normalise(line: &str, leaves: &[String]) -> String {
+fn normalise(line: &str, leaves: &[&str]) -> String {
     let mut line = line.to_string();
     for leaf in leaves {
-        if line.contains(leaf.as_str()) {
-            line = line.replace(leaf.as_str(), "[input]");
+        if line.contains(leaf) {
+            line = line.replace(leaf, "[input]");
         }
     }
     line
@@ -301,6 +324,68 @@ mod tests {
             "  stdout: BETA gamma\n",
         );
         assert_ne!(a, c);
+    }
+
+    /// A program's behaviour, as a command jail records it (`exit: 0` left out).
+    #[derive(serde::Serialize)]
+    struct Program {
+        #[serde(skip_serializing_if = "is_zero")]
+        exit: usize,
+        stdout: String,
+    }
+
+    fn is_zero(n: &usize) -> bool {
+        *n == 0
+    }
+
+    /// Texts made of pieces that matter to snapshot text: keys, quotes, line ends, spaces.
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        const PIECES: [&str; 19] = [
+            "a", "bc", "abc", "x", " ", ": ", "- ", "'", "\"", "#", "\n", "\r", "\t", "input:",
+            "stdout: ", "stderr:", "⏎", "|", ">",
+        ];
+        proptest::collection::vec(proptest::sample::select(&PIECES[..]), 0..6)
+            .prop_map(|p| p.concat())
+    }
+
+    fn behaviour(kind: u8, text: &str) -> String {
+        use crate::jail::Outcome;
+        let encoded = match kind {
+            0 => format::encode_behaviour(&Outcome::Returned(text)),
+            1 => format::encode_behaviour(&Outcome::<()>::Panicked(text.to_string())),
+            2 => format::encode_behaviour(&Outcome::Returned(vec![text, "k"])),
+            _ => format::encode_behaviour(&Program {
+                exit: text.len() % 2,
+                stdout: text.to_string(),
+            }),
+        };
+        encoded.unwrap()
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
+        /// The one-line shortcut of [`change_key`] gives the key of the texts as shown.
+        #[test]
+        fn the_one_line_key_equals_the_key_of_the_shown_texts(
+            input in text(),
+            old in text(),
+            new in text(),
+            kinds in (0u8..4, 0u8..4),
+            echo in proptest::bool::ANY,
+        ) {
+            let input = format::encode_input(&(input.as_str(), 7)).unwrap();
+            let half: String = input.chars().skip(input.chars().count() / 2).collect();
+            let new = if echo { format!("{new}{half}") } else { new };
+            let (expected, actual) = (behaviour(kinds.0, &old), behaviour(kinds.1, &new));
+            let shown = key_of_shown(
+                &format::display_input(&input),
+                &format::display_behaviour(&expected),
+                &format::display_behaviour(&actual),
+            );
+            proptest::prop_assert_eq!(change_key(&input, &expected, &actual), shown);
+        }
     }
 
     #[test]
