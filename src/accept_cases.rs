@@ -71,24 +71,7 @@ pub fn accept(
             .map(|&(n, input, before, after)| (n, change_key(input, before, after))),
     );
 
-    let mut chosen: Vec<usize> = selection.cases.clone();
-    for &g in &selection.groups {
-        let group = groups
-            .iter()
-            .find(|x| x.number == g)
-            .ok_or_else(|| Error::Config {
-                message: format!(
-                    "{}: there is no group {g}: the pending changes form {} group{}",
-                    pending.path.display(),
-                    groups.len(),
-                    if groups.len() == 1 { "" } else { "s" }
-                ),
-                hint: "`kaizen verify` lists the groups".into(),
-            })?;
-        chosen.extend(group_members(&changes, group));
-    }
-    chosen.sort_unstable();
-    chosen.dedup();
+    let chosen = chosen_cases(selection, &groups, &changes, pending)?;
     let changed: HashMap<usize, (&str, &str)> = changes
         .iter()
         .map(|&(n, _, before, after)| (n, (before, after)))
@@ -130,6 +113,34 @@ pub fn accept(
         accepted,
         groups: touched,
     })
+}
+
+/// The case numbers a selection names, its groups' members included, sorted, each once.
+fn chosen_cases(
+    selection: &Selection,
+    groups: &[Group],
+    changes: &[(usize, &str, &str, &str)],
+    pending: &Loaded,
+) -> Result<Vec<usize>, Error> {
+    let mut chosen: Vec<usize> = selection.cases.clone();
+    for &g in &selection.groups {
+        let group = groups
+            .iter()
+            .find(|x| x.number == g)
+            .ok_or_else(|| Error::Config {
+                message: format!(
+                    "{}: there is no group {g}: the pending changes form {} group{}",
+                    pending.path.display(),
+                    groups.len(),
+                    if groups.len() == 1 { "" } else { "s" }
+                ),
+                hint: "`kaizen verify` lists the groups".into(),
+            })?;
+        chosen.extend(group_members(changes, group));
+    }
+    chosen.sort_unstable();
+    chosen.dedup();
+    Ok(chosen)
 }
 
 /// The result of rejecting a selection.

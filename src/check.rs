@@ -59,22 +59,7 @@ where
         };
         let mut generated = cases.generate();
         let mut sources = cases.describe();
-        let added_file = crate::strengthen::added::path(&ctx.snapshot);
-        let added: Vec<I> = crate::strengthen::added::read(&added_file)?;
-        if !added.is_empty() {
-            sources.push(format!(
-                "strengthened ({}) from {}",
-                added.len(),
-                added_file
-                    .file_name()
-                    .map(|n| n.to_string_lossy())
-                    .unwrap_or_default()
-            ));
-        }
-        generated.extend(added.into_iter().enumerate().map(|(index, input)| Case {
-            input,
-            origin: Origin::Strengthened { index },
-        }));
+        add_strengthened(&mut generated, &mut sources, &ctx.snapshot)?;
         let (generated, minimized) = keep_minimized(generated, &ctx)?;
         if let Some(note) = &minimized {
             sources.push(format!(
@@ -158,6 +143,33 @@ fn append_step(
         millis: took.as_millis(),
     };
     crate::ledger::append_step(&settings.resolved_snapshot_dir(), &step)
+}
+
+/// Adds the inputs `kaizen strength --strengthen` found for this jail (its
+/// `NAME.strengthened.yaml` beside the snapshot), each as a `strengthened` case, and names
+/// the file among the sources.
+fn add_strengthened<I: DeserializeOwned>(
+    generated: &mut Vec<Case<I>>,
+    sources: &mut Vec<String>,
+    snapshot: &std::path::Path,
+) -> Result<(), Error> {
+    let added_file = crate::strengthen::added::path(snapshot);
+    let added: Vec<I> = crate::strengthen::added::read(&added_file)?;
+    if !added.is_empty() {
+        sources.push(format!(
+            "strengthened ({}) from {}",
+            added.len(),
+            added_file
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        ));
+    }
+    generated.extend(added.into_iter().enumerate().map(|(index, input)| Case {
+        input,
+        origin: Origin::Strengthened { index },
+    }));
+    Ok(())
 }
 
 /// The kind of step the run checks (the setting, else `KAIZEN_STEP`) and, in a feature step,

@@ -237,6 +237,26 @@ fn every_module_stays_under_six_hundred_lines() {
 }
 
 #[test]
+fn every_function_stays_under_eighty_lines() {
+    let long: Vec<String> = source_files()
+        .into_iter()
+        .map(|(_, path)| path)
+        .chain([src().join("lib.rs"), src().join("main.rs")])
+        .flat_map(|path| {
+            let mut reader = Reader::default();
+            reader.visit_file(&parse(&path));
+            reader.long.into_iter().map(move |(name, line, lines)| {
+                format!("{}:{line} {name} ({lines} lines)", path.display())
+            })
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "split these functions into named steps: {long:#?}"
+    );
+}
+
+#[test]
 fn every_room_uses_only_what_the_design_door_table_allows() {
     let doors = doors_in_design();
     let mut wrong = Vec::new();

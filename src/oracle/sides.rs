@@ -57,31 +57,9 @@ impl<J: Jailed> SideBySide<'_, J> {
             None
         };
         if let Some(loaded) = &loaded {
-            let known: HashSet<String> = prepared.iter().map(|p| p.text.clone()).collect();
-            let mut extra = Vec::new();
-            for (n, case) in loaded.cases()?.iter().enumerate() {
-                if known.contains(case.input) {
-                    continue;
-                }
-                let input = format::decode_input::<J::Input>(case.input).map_err(|e| {
-                    Error::snapshot(
-                        &self.snapshot,
-                        Some(case.line),
-                        format!(
-                            "recorded case {} does not fit the {}'s input type {}: {e}",
-                            n + 1,
-                            self.role.0,
-                            self.original.input_type()
-                        ),
-                        self.role.1,
-                    )
-                })?;
-                extra.push(Case {
-                    input,
-                    origin: Origin::Recorded,
-                });
-                lines.push(case.line);
-            }
+            let known: HashSet<&str> = prepared.iter().map(|p| p.text.as_str()).collect();
+            let (extra, extra_lines) = self.recorded_only(loaded, &known)?;
+            lines.extend(extra_lines);
             prepared.extend(record::prepare(self.name, extra)?);
         }
 
@@ -127,5 +105,40 @@ impl<J: Jailed> SideBySide<'_, J> {
             }
         }
         Ok(tally.finish())
+    }
+
+    /// The recorded inputs that are not among the `known` ones, as cases, with the snapshot
+    /// line of each.
+    #[allow(clippy::type_complexity)]
+    fn recorded_only(
+        &self,
+        loaded: &snapshot::Loaded,
+        known: &HashSet<&str>,
+    ) -> Result<(Vec<Case<J::Input>>, Vec<usize>), Error> {
+        let (mut extra, mut lines) = (Vec::new(), Vec::new());
+        for (n, case) in loaded.cases()?.iter().enumerate() {
+            if known.contains(case.input) {
+                continue;
+            }
+            let input = format::decode_input::<J::Input>(case.input).map_err(|e| {
+                Error::snapshot(
+                    &self.snapshot,
+                    Some(case.line),
+                    format!(
+                        "recorded case {} does not fit the {}'s input type {}: {e}",
+                        n + 1,
+                        self.role.0,
+                        self.original.input_type()
+                    ),
+                    self.role.1,
+                )
+            })?;
+            extra.push(Case {
+                input,
+                origin: Origin::Recorded,
+            });
+            lines.push(case.line);
+        }
+        Ok((extra, lines))
     }
 }

@@ -49,6 +49,13 @@ pub fn summary(v: &Verdict) -> String {
     } else {
         format!("{}: {} — ", v.jail, count(v.total, "case", "cases"))
     };
+    s.push_str(&same_and_changed(v));
+    s.push_str(&the_rest(v));
+    s
+}
+
+/// `3 same, 1 changed`, `all same`, with the cases a tolerance counted as the same.
+fn same_and_changed(v: &Verdict) -> String {
     // Cases the tolerance or a comparison hook counted as the same: the snapshot keeps its
     // recorded values; a live comparison has no recording.
     let within = match v.baseline {
@@ -58,30 +65,19 @@ pub fn summary(v: &Verdict) -> String {
         Baseline::Snapshot => "within the jail's tolerance",
         Baseline::Oracle | Baseline::Port => "within the tolerance",
     };
-    if v.changed == 0 && v.within_tolerance > 0 {
-        let _ = write!(
-            s,
-            "all same, {} of them {within}",
-            thousands(v.within_tolerance)
-        );
-    } else if v.changed == 0 {
-        s.push_str("all same");
-    } else if v.within_tolerance > 0 {
-        let _ = write!(
-            s,
-            "{} same, {} of them {within}, {} changed",
-            thousands(v.same),
-            thousands(v.within_tolerance),
-            thousands(v.changed)
-        );
-    } else {
-        let _ = write!(
-            s,
-            "{} same, {} changed",
-            thousands(v.same),
-            thousands(v.changed)
-        );
+    let tolerated = thousands(v.within_tolerance);
+    let (same, changed) = (thousands(v.same), thousands(v.changed));
+    match (v.changed, v.within_tolerance) {
+        (0, 0) => "all same".to_string(),
+        (0, _) => format!("all same, {tolerated} of them {within}"),
+        (_, 0) => format!("{same} same, {changed} changed"),
+        _ => format!("{same} same, {tolerated} of them {within}, {changed} changed"),
     }
+}
+
+/// What follows the counts: the feature step's split, new, dropped and duplicate cases.
+fn the_rest(v: &Verdict) -> String {
+    let mut s = String::new();
     if v.step == Step::Feature && v.changed > 0 {
         let _ = write!(
             s,

@@ -63,13 +63,7 @@ pub fn minimize(
 ) -> Result<Report, Error> {
     let started = Instant::now();
     restore_backups(&opts.work, &opts.root)?;
-    let mut caught: Vec<Mutant> = Vec::new();
-    for t in runs.iter().flat_map(|r| &r.tested) {
-        let kills = matches!(t.outcome, Outcome::Caught | Outcome::Timeout);
-        if kills && !caught.iter().any(|m| m.name == t.mutant.name) {
-            caught.push(t.mutant.clone());
-        }
-    }
+    let caught = caught_mutants(runs);
     let mut report = Report {
         mutants: caught.len(),
         ..Report::default()
@@ -82,51 +76,7 @@ pub fn minimize(
         note(&format!("building {test} and timing its cases"));
         let exe = build(&opts.root, test, &opts.work)?;
         let jails = replay(opts, &exe, &dir, &BTreeMap::new())?;
-        let mut kills: BTreeMap<String, Vec<BTreeSet<usize>>> = BTreeMap::new();
-        for (jail, (times, marks)) in &jails {
-            if marks.iter().any(|&m| m != b's') {
-                return Err(Error::Config {
-                    message: format!(
-                        "jail {jail}: the recorded cases do not pass on the unmutated code"
-                    ),
-                    hint: "run `cargo test` and make it pass (record or accept) first".into(),
-                });
-            }
-            kills.insert(jail.clone(), vec![BTreeSet::new(); times.micros.len()]);
-        }
-        for (k, mutant) in caught.iter().enumerate() {
-            note(&format!(
-                "mutant {} of {}: {}",
-                k + 1,
-                caught.len(),
-                mutant.name
-            ));
-            let exe = {
-                let _mutated = Mutated::apply(&opts.root, &opts.work, mutant)?;
-                build(&opts.root, test, &opts.work)
-            };
-            let Ok(exe) = exe else {
-                report.unbuilt += 1;
-                continue;
-            };
-            let slowest = jails.values().flat_map(|(t, _)| &t.micros).max().copied();
-            let limit = Duration::from_micros(slowest.unwrap_or(0).saturating_mul(50))
-                .max(Duration::from_secs(1));
-            let cases: BTreeMap<String, usize> = jails
-                .iter()
-                .map(|(j, (t, _))| (j.clone(), t.micros.len()))
-                .collect();
-            for (jail, marks) in judge_all(opts, &exe, &dir, &cases, limit)? {
-                let Some(sets) = kills.get_mut(&jail) else {
-                    continue;
-                };
-                for (i, &m) in marks.iter().enumerate() {
-                    if (m == b'd' || m == b'h') && i < sets.len() {
-                        sets[i].insert(k);
-                    }
-                }
-            }
-        }
+        let kills = kill_matrix(opts, test, &dir, &jails, &caught, &mut report, note)?;
         for (jail, (times, _)) in &jails {
             report.cuts.push(cut(jail, times, &kills[jail])?);
         }
@@ -140,6 +90,77 @@ pub fn minimize(
         .collect();
     report.wall = started.elapsed();
     Ok(report)
+}
+
+/// The mutants the runs caught (a timeout counts), each once.
+fn caught_mutants(runs: &[Outcomes]) -> Vec<Mutant> {
+    let mut caught: Vec<Mutant> = Vec::new();
+    for t in runs.iter().flat_map(|r| &r.tested) {
+        let kills = matches!(t.outcome, Outcome::Caught | Outcome::Timeout);
+        if kills && !caught.iter().any(|m| m.name == t.mutant.name) {
+            caught.push(t.mutant.clone());
+        }
+    }
+    caught
+}
+
+/// For each jail of one test target, which of the `caught` mutants each recorded case kills:
+/// one build of the target per mutant, every case judged against its recording.
+fn kill_matrix(
+    opts: &Options,
+    test: &str,
+    dir: &std::path::Path,
+    jails: &BTreeMap<String, (Times, Vec<u8>)>,
+    caught: &[Mutant],
+    report: &mut Report,
+    note: &mut dyn FnMut(&str),
+) -> Result<BTreeMap<String, Vec<BTreeSet<usize>>>, Error> {
+    let mut kills: BTreeMap<String, Vec<BTreeSet<usize>>> = BTreeMap::new();
+    for (jail, (times, marks)) in jails {
+        if marks.iter().any(|&m| m != b's') {
+            return Err(Error::Config {
+                message: format!(
+                    "jail {jail}: the recorded cases do not pass on the unmutated code"
+                ),
+                hint: "run `cargo test` and make it pass (record or accept) first".into(),
+            });
+        }
+        kills.insert(jail.clone(), vec![BTreeSet::new(); times.micros.len()]);
+    }
+    let slowest = jails.values().flat_map(|(t, _)| &t.micros).max().copied();
+    let limit =
+        Duration::from_micros(slowest.unwrap_or(0).saturating_mul(50)).max(Duration::from_secs(1));
+    let cases: BTreeMap<String, usize> = jails
+        .iter()
+        .map(|(j, (t, _))| (j.clone(), t.micros.len()))
+        .collect();
+    for (k, mutant) in caught.iter().enumerate() {
+        note(&format!(
+            "mutant {} of {}: {}",
+            k + 1,
+            caught.len(),
+            mutant.name
+        ));
+        let exe = {
+            let _mutated = Mutated::apply(&opts.root, &opts.work, mutant)?;
+            build(&opts.root, test, &opts.work)
+        };
+        let Ok(exe) = exe else {
+            report.unbuilt += 1;
+            continue;
+        };
+        for (jail, marks) in judge_all(opts, &exe, dir, &cases, limit)? {
+            let Some(sets) = kills.get_mut(&jail) else {
+                continue;
+            };
+            for (i, &m) in marks.iter().enumerate() {
+                if (m == b'd' || m == b'h') && i < sets.len() {
+                    sets[i].insert(k);
+                }
+            }
+        }
+    }
+    Ok(kills)
 }
 
 /// Runs a test binary in matrix mode from the given cases on, and reads back each jail's

@@ -152,6 +152,23 @@ pub fn below(strength: &Strength, min_score: Option<f64>) -> bool {
     }
 }
 
+/// A survivor as the report names it: `file:line:col: change in function`, or its
+/// cargo-mutants name when the strength run does not list it.
+fn survivor_said(before: &Strength, name: &str) -> String {
+    let survivors = before.files.iter().flat_map(|f| &f.survivors);
+    let found: Option<&Survivor> = survivors.into_iter().find(|s| s.name == name);
+    found
+        .map(|s| {
+            let place = s
+                .function
+                .as_ref()
+                .map(|f| format!(" in {f}"))
+                .unwrap_or_default();
+            format!("{}:{}:{}: {}{place}", s.file, s.line, s.column, s.change)
+        })
+        .unwrap_or_else(|| name.to_string())
+}
+
 /// The strengthening report: before → after, each killed survivor with the input that kills
 /// it, the survivors left and why, the candidates tried, what was added and the wall time.
 pub fn strengthened(
@@ -185,21 +202,7 @@ pub fn strengthened(
             if *shapes == 1 { "" } else { "s" }
         );
     }
-    let survivors: Vec<&Survivor> = before.files.iter().flat_map(|f| &f.survivors).collect();
-    let said = |name: &str| {
-        survivors
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| {
-                let place = s
-                    .function
-                    .as_ref()
-                    .map(|f| format!(" in {f}"))
-                    .unwrap_or_default();
-                format!("{}:{}:{}: {}{place}", s.file, s.line, s.column, s.change)
-            })
-            .unwrap_or_else(|| name.to_string())
-    };
+    let said = |name: &str| survivor_said(before, name);
     for kill in &report.killed {
         let input = crate::distribution::compact_input(&kill.input);
         let how = if kill.hang {

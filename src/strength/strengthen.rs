@@ -123,6 +123,19 @@ pub fn strengthen(
             Err(why) => report.left.push((mutant.name.clone(), why)),
         }
     }
+    save_kills(opts, &pools, &mut report, note)?;
+    report.wall = started.elapsed();
+    Ok(report)
+}
+
+/// Appends each found input to its jail's `NAME.strengthened.yaml` and records the new
+/// cases to pending files for review.
+fn save_kills(
+    opts: &Options,
+    pools: &BTreeMap<String, probe::Pool>,
+    report: &mut Report,
+    note: &mut dyn FnMut(&str),
+) -> Result<(), Error> {
     let mut by_file: BTreeMap<PathBuf, Vec<(String, String)>> = BTreeMap::new();
     for kill in &report.killed {
         if let Some(pool) = pools.values().find(|p| p.jail == kill.jail) {
@@ -154,8 +167,7 @@ pub fn strengthen(
             }
         }
     }
-    report.wall = started.elapsed();
-    Ok(report)
+    Ok(())
 }
 
 /// Runs a test target as `cargo test` does with `KAIZEN_UPDATE=new`: the jails with new
