@@ -535,7 +535,13 @@ mod tests {
         assert!(!env(&[("CI", "0")]).unwrap().ci);
         assert!(!env(&[("CI", "false")]).unwrap().ci);
         assert!(!env(&[("CI", "FALSE")]).unwrap().ci);
+        assert!(!env(&[("CI", "")]).unwrap().ci);
+        assert!(!env(&[("CI", " false ")]).unwrap().ci);
         assert!(env(&[("CI", "yes")]).unwrap().ci);
+        // When `CI` is set it decides alone, whatever a CI system's variable says.
+        for name in CI_SYSTEMS {
+            assert!(!env(&[("CI", ""), (name, "True")]).unwrap().ci, "{name}");
+        }
     }
 
     #[test]

@@ -259,3 +259,73 @@ fn processes_racing_to_rerecord_one_jail_never_interleave_the_file() {
     assert_eq!(recorded + refused, 2 * SAME_JAIL_ROUNDS);
     assert!(recorded >= SAME_JAIL_ROUNDS, "someone records every round");
 }
+
+#[test]
+fn verify_only_readers_beside_a_rerecording_writer_read_the_old_or_the_new_file_never_a_mix() {
+    if child_role().is_some() {
+        return;
+    }
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    let dir = tempfile::tempdir().unwrap();
+    let name = "read_while_written";
+    jail(name, 0, dir.path())
+        .run_with(&cases(), env(UpdateMode::Always))
+        .unwrap();
+    const WRITES: u32 = 40;
+    let writing = AtomicBool::new(true);
+    // What the readers saw: the old version whole, the new one whole, or a file replaced
+    // between their two passes (a clear error, nothing written).
+    let seen = std::thread::scope(|s| {
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let (dir, writing) = (dir.path(), &writing);
+                s.spawn(move || {
+                    let mut seen = [0usize; 3];
+                    // A run with nothing to write takes no lock: it reads beside the writer.
+                    while writing.load(SeqCst) {
+                        match jail(name, 0, dir).run_with(&cases(), env(UpdateMode::No)) {
+                            Ok(v) if (v.same, v.changed) == (CASES as usize, 0) => seen[0] += 1,
+                            Ok(v) if (v.same, v.changed) == (0, CASES as usize) => seen[1] += 1,
+                            Ok(v) => panic!("a mix: {} same, {} changed", v.same, v.changed),
+                            Err(e) => {
+                                let message = e.to_string();
+                                assert!(
+                                    message.contains(
+                                        "the snapshot changed while it was being verified"
+                                    ) && message.contains("hint: run again"),
+                                    "{message}"
+                                );
+                                seen[2] += 1;
+                            }
+                        }
+                    }
+                    seen
+                })
+            })
+            .collect();
+        for write in 1..=WRITES {
+            jail(name, write % 2, dir.path())
+                .run_with(&cases(), env(UpdateMode::Always))
+                .unwrap();
+        }
+        writing.store(false, SeqCst);
+        readers
+            .into_iter()
+            .map(|r| r.join().unwrap())
+            .fold([0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]])
+    });
+    eprintln!(
+        "{WRITES} re-recordings of {CASES} cases; the verify-only runs beside them read {} old and {} new files whole, {} saw the file replaced between passes and stopped; no mix",
+        seen[0], seen[1], seen[2]
+    );
+    assert!(
+        seen[0] + seen[1] > 0,
+        "no reader finished while the writer wrote"
+    );
+    assert_complete(dir.path(), name, 0);
+    let left: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, [format!("{name}.snap")]);
+}

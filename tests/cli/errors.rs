@@ -219,3 +219,31 @@ fn a_recording_bigger_than_the_snapshot_limit_is_refused_naming_the_jail_and_the
         run.stderr()
     );
 }
+
+#[test]
+fn a_spec_named_like_a_windows_device_is_refused_before_any_case_runs() {
+    let project = Project::empty();
+    let ran = project.path("ran");
+    // Plain words, so the command jail's own name rule lets them through; but no Windows
+    // checkout can hold snapshots/con.snap.
+    for name in ["con", "LPT1", "nul"] {
+        project.write(
+            &format!("jail/{name}.yaml"),
+            format!(
+                "command: [sh, -c, 'echo {name} >> \"{}\"']\ncases:\n  - args: []\n",
+                ran.display()
+            ),
+        );
+    }
+    for command in ["record", "verify"] {
+        let out = project.kaizen([command]).run();
+        out.code(2);
+        for name in ["con", "LPT1", "nul"] {
+            out.stderr_has(&format!(
+                "\"{name}\" cannot be a jail name: `{name}` is a device name on Windows"
+            ));
+        }
+    }
+    assert!(!ran.exists(), "a case ran: {}", project.read("ran"));
+    assert_eq!(project.files("snapshots"), Vec::<String>::new());
+}

@@ -256,3 +256,64 @@ fn a_process_that_leaves_its_group_is_stopped_with_its_case() {
         "an escaped process wrote after its case ended"
     );
 }
+
+#[test]
+fn an_interrupt_stops_the_processes_that_left_the_group_of_a_running_case() {
+    let project = Project::empty();
+    let root = project.root();
+    let (pids, canary) = (root.join("pids"), root.join("canary"));
+    // Each case starts a process in a new session (no fork: its parent is the case's own
+    // shell, still alive and waiting for it) and a double-forked one whose parent is gone.
+    project.write(
+        "jail/escape.yaml",
+        format!(
+            "command: [sh, -c, 'setsid sh -c \"echo \\$\\$ >> {pids}; sleep 1; echo late >> {canary}\" & (setsid sh -c \"echo \\$\\$ >> {pids}; sleep 1; echo late >> {canary}\" &); wait', sh]\n\
+             timeout: 60s\ncases:\n  - args: [one]\n  - args: [two]\n",
+            pids = pids.display(),
+            canary = canary.display()
+        ),
+    );
+    let trials = 10;
+    let mut escaped = 0;
+    for trial in 0..trials {
+        let _ = std::fs::remove_file(&pids);
+        let mut command = crate::harness::hermetic();
+        command
+            .args(["-j2", "record", "--runs", "1", "escape"])
+            .current_dir(&root)
+            .env("TMPDIR", project.tmp())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        let kaizen = command.spawn().unwrap();
+        let started = (0..500).any(|_| {
+            std::thread::sleep(Duration::from_millis(10));
+            std::fs::read_to_string(&pids).is_ok_and(|p| p.lines().count() == 4)
+        });
+        assert!(started, "trial {trial}: the escapees never started");
+        send("-TERM", kaizen.id());
+        let out = kaizen.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(143),
+            "trial {trial}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for pid in std::fs::read_to_string(&pids).unwrap().lines() {
+            let pid: u32 = pid.trim().parse().unwrap();
+            assert!(
+                is_gone(pid),
+                "trial {trial}: the escaped process {pid} outlived the interrupted run"
+            );
+            escaped += 1;
+        }
+        assert!(project.left_in_tmp().is_empty(), "trial {trial}");
+    }
+    // A survivor would write within a second.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        !canary.exists(),
+        "an escaped process wrote after kaizen exited"
+    );
+    assert_eq!(escaped, 4 * trials);
+    assert_eq!(project.files("snapshots"), Vec::<String>::new());
+}

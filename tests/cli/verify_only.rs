@@ -77,3 +77,22 @@ fn a_changed_verify_says_the_jail_is_being_recorded_only_when_another_run_writes
     project.kaizen(["verify", "greet"]).run().code(1);
     assert!(project.exists("snapshots/greet.snap.new"));
 }
+
+#[test]
+fn a_changed_verify_that_may_not_write_takes_no_lock() {
+    let project = recorded();
+    project.edit("jail/greet.sh", r#"echo "hello, $1""#, r#"echo "hi, $1""#);
+    let lock =
+        kaizen::snapshot::lock::Lock::acquire(&project.path("snapshots/greet.snap")).unwrap();
+    // On CI, and with KAIZEN_UPDATE=no, nothing is written: the held lock is no obstacle.
+    for (name, value) in [("CI", "true"), ("KAIZEN_UPDATE", "no")] {
+        project
+            .kaizen(["verify", "greet"])
+            .env(name, value)
+            .run()
+            .code(1)
+            .stdout_has("greet: 2 cases — 0 same, 2 changed");
+    }
+    drop(lock);
+    assert!(!project.exists("snapshots/greet.snap.new"));
+}

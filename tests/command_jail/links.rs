@@ -78,3 +78,75 @@ fn a_captured_folder_swapped_for_a_link_is_recorded_as_a_link_and_not_entered() 
     assert_eq!(outcome.files, expected, "{outcome:?}");
     assert!(secret.path().join("secret.txt").exists());
 }
+
+/// The file names in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn links_deep_inside_the_case_directory_are_recorded_as_links_and_never_entered() {
+    let secret = outside();
+    // Three levels down: a link to the outside folder, one to the outside file, and one
+    // back up to the case directory (a cycle for anything that follows links).
+    let (_p, jail) = sh_jail(
+        r#"mkdir -p a/b/c; echo mine > a/b/c/own.txt; ln -s "$SECRET" a/b/c/out; ln -s "$SECRET/secret.txt" a/b/c/file.txt; ln -s ../../.. a/b/c/up"#,
+        &format!(
+            "capture:\n  files: ['**', 'a/b/c/out/secret.txt', 'a/b/c/up/a/b/c/own.txt']\nenv: {{SECRET: {}}}",
+            quoted(&secret.path().to_string_lossy())
+        ),
+    );
+    let outcome = jail.run(&jail.cases()[0]);
+    let outside = secret.path().to_string_lossy().into_owned();
+    let expected: BTreeMap<String, CapturedFile> = [
+        (
+            "a/b/c/file.txt",
+            CapturedFile::Symlink(format!("{outside}/secret.txt")),
+        ),
+        ("a/b/c/out", CapturedFile::Symlink(outside.clone())),
+        ("a/b/c/own.txt", CapturedFile::Content("mine\n".into())),
+        ("a/b/c/up", CapturedFile::Symlink("../../..".into())),
+    ]
+    .into_iter()
+    .map(|(path, file)| (path.to_string(), file))
+    .collect();
+    assert_eq!(outcome.files, expected, "{outcome:?}");
+    assert!(!format!("{outcome:?}").contains("do not read me"));
+    // Removing the case directory removed the links, not what they point to.
+    assert_eq!(listing(secret.path()), ["secret.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(secret.path().join("secret.txt")).unwrap(),
+        "do not read me"
+    );
+}
+
+#[test]
+fn a_nested_captured_folder_replaced_by_a_link_out_is_recorded_as_a_link() {
+    let secret = outside();
+    let (_p, jail) = sh_jail(
+        r#"mkdir -p out/deep/er; echo mine > out/deep/er/a.txt; echo kept > out/b.txt; rm -rf out/deep/er; ln -s "$SECRET" out/deep/er"#,
+        &format!(
+            "capture:\n  files: ['out/**']\nenv: {{SECRET: {}}}",
+            quoted(&secret.path().to_string_lossy())
+        ),
+    );
+    let outcome = jail.run(&jail.cases()[0]);
+    let expected: BTreeMap<String, CapturedFile> = [
+        (
+            "out/b.txt".to_string(),
+            CapturedFile::Content("kept\n".into()),
+        ),
+        (
+            "out/deep/er".to_string(),
+            CapturedFile::Symlink(secret.path().to_string_lossy().into_owned()),
+        ),
+    ]
+    .into();
+    assert_eq!(outcome.files, expected, "{outcome:?}");
+    assert_eq!(listing(secret.path()), ["secret.txt"]);
+}

@@ -248,3 +248,31 @@ fn a_failed_write_leaves_no_temporary_file_behind() {
     assert!(snapshot::write_atomic(&target, b"new").is_err());
     assert_eq!(listing(dir.path()), before);
 }
+
+#[test]
+fn a_file_cut_at_a_line_end_inside_the_last_value_fails_verification_and_rerecords_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lines.snap");
+    let jail = || {
+        Jail::new("lines", |n: u32| {
+            (0..=n).map(|i| format!("line {i}\n")).collect::<String>()
+        })
+        .snapshot_dir(dir.path())
+    };
+    let cases = || Cases::new().list([1u32, 2, 3]);
+    jail().run_with(&cases(), env(UpdateMode::Always)).unwrap();
+    let whole = fs::read_to_string(&path).unwrap();
+    assert!(whole.ends_with("    line 2\n    line 3\n"), "{whole}");
+    // The last case's multi-line value loses its last line; the cut is at a line's end.
+    let cut = &whole[..whole.len() - "    line 3\n".len()];
+    fs::write(&path, cut).unwrap();
+
+    let verdict = jail().run_with(&cases(), env(UpdateMode::No)).unwrap();
+    assert!(!verdict.passed(), "{verdict:?}");
+    assert_eq!((verdict.same, verdict.changed), (2, 1), "{verdict:?}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), cut);
+
+    let verdict = jail().run_with(&cases(), env(UpdateMode::Always)).unwrap();
+    assert!(verdict.passed(), "{verdict:?}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), whole);
+}
