@@ -46,7 +46,10 @@ where
             .step(step)
             .named(named)
             .source(
-                self.caller.file().replace('\\', "/"),
+                own_name(
+                    self.caller.file(),
+                    &std::env::current_dir().unwrap_or_default(),
+                ),
                 Some(self.caller.line()),
             );
         register(&ctx.snapshot, self.caller)?;
@@ -244,5 +247,51 @@ fn register(snapshot: &std::path::Path, caller: &'static Location<'static>) -> R
             seen.insert(snapshot.to_path_buf(), caller);
             Ok(())
         }
+    }
+}
+
+/// The test file as its own crate names it, for the snapshot's `source:`. A crate whose test
+/// target is another crate's file (`path = "../../tests/x.rs"`) compiles it under a name
+/// leaving the crate; resolved from `cwd` (the crate's folder under `cargo test`), it is
+/// named from the nearest folder above it holding a `Cargo.toml`, so both crates write the
+/// same header and neither takes the other for a second jail of the same name.
+fn own_name(file: &str, cwd: &std::path::Path) -> String {
+    let file = file.replace('\\', "/");
+    if !file.starts_with("../") {
+        return file;
+    }
+    let Ok(path) = cwd.join(&file).canonicalize() else {
+        return file;
+    };
+    path.ancestors()
+        .skip(1)
+        .find(|dir| dir.join("Cargo.toml").is_file())
+        .and_then(|root| path.strip_prefix(root).ok())
+        .map(|name| name.to_string_lossy().replace('\\', "/"))
+        .unwrap_or(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::own_name;
+
+    #[test]
+    fn a_test_file_borrowed_from_a_crate_above_is_named_from_its_own_crate() {
+        let root = tempfile::tempdir().unwrap();
+        let root = root.path();
+        std::fs::create_dir_all(root.join("tests")).unwrap();
+        std::fs::create_dir_all(root.join("demo/strength")).unwrap();
+        std::fs::write(root.join("Cargo.toml"), "").unwrap();
+        std::fs::write(root.join("demo/strength/Cargo.toml"), "").unwrap();
+        std::fs::write(root.join("tests/x.rs"), "").unwrap();
+        let borrower = root.join("demo/strength");
+        assert_eq!(own_name("../../tests/x.rs", &borrower), "tests/x.rs");
+        assert_eq!(own_name("tests/x.rs", root), "tests/x.rs");
+        assert_eq!(own_name("tests\\x.rs", root), "tests/x.rs");
+        // A name that does not resolve is kept as compiled.
+        assert_eq!(
+            own_name("../../tests/gone.rs", &borrower),
+            "../../tests/gone.rs"
+        );
     }
 }

@@ -301,6 +301,24 @@ fn label_of(behaviour: &str) -> String {
     }
 }
 
+/// Whether two `source:` paths name one test file: the same text, or the same file once
+/// `this` is resolved from the current folder (the crate's, under `cargo test`) and
+/// `recorded` from it or one of its parents — a crate whose test target is another crate's
+/// file (`path = "../../tests/x.rs"`) names it with `../`.
+fn same_source(recorded: &str, this: &str) -> bool {
+    if recorded == this {
+        return true;
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return false;
+    };
+    let Ok(here) = cwd.join(this).canonicalize() else {
+        return false;
+    };
+    cwd.ancestors()
+        .any(|dir| dir.join(recorded).canonicalize().is_ok_and(|p| p == here))
+}
+
 /// Refuses to use a snapshot that belongs to another jail (two jails with one name). A
 /// snapshot recorded from another source file is an error only when this run may write
 /// it; verifying another implementation against it (nothing written) is allowed.
@@ -323,7 +341,7 @@ fn check_owner(
     }
     if let (Some(recorded_by), Some(this)) = (&loaded.header.source, &ctx.source)
         && may_write
-        && recorded_by != this
+        && !same_source(recorded_by, this)
     {
         {
             return Err(Error::Config {

@@ -115,6 +115,33 @@ fn two_jails_with_one_name_in_two_files_are_refused_with_both_places() {
 }
 
 #[test]
+fn a_snapshot_recorded_from_the_same_test_file_named_from_another_crate_folder_is_the_same_jail() {
+    // A crate below this one whose test target is this very file (`path = "../../tests/…"`)
+    // names it with `../`: the same file reached another way, not a second jail.
+    let dir = tempfile::tempdir().unwrap();
+    let path = recorded(dir.path());
+    let here = std::env::current_dir().unwrap();
+    let folder = here.file_name().unwrap().to_string_lossy();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let other_way = format!("source: ../{folder}/tests/core_bad_input.rs");
+    let edited = text.replace("source: tests/core_bad_input.rs", &other_way);
+    assert_ne!(edited, text);
+    std::fs::write(&path, edited).unwrap();
+    let verdict = Jail::new("pricing", |(qty, code): (u32, String)| {
+        qty * code.len() as u32
+    })
+    .snapshot_dir(dir.path())
+    .run_with(
+        &Cases::new().list([(1, "A".to_string()), (2, "BB".into()), (3, "C".into())]),
+        local(Always),
+    )
+    .unwrap();
+    assert!(verdict.passed());
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("  cases: 3\n"), "{written}");
+}
+
+#[test]
 fn a_jail_name_that_would_leave_the_snapshot_folder_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["../escape", "/etc/passwd", "a/b", "..", ".hidden", ""] {
