@@ -70,7 +70,10 @@ fn is_number(value: &str) -> bool {
     let whole = parts.next().unwrap_or("");
     let fraction = parts.next();
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    // `012` is text to YAML, not twelve.
+    let leading_zero = whole.len() > 1 && whole.starts_with('0');
     !whole.is_empty()
+        && !leading_zero
         && all_digits(whole)
         && fraction.is_none_or(|f| !f.is_empty() && all_digits(f))
 }
@@ -147,6 +150,7 @@ mod tests {
             "  returned: \"a\\tb\"\n",
             "  returned:\n    Ok: 1\n",
             "  returned: 'a'b'\n",
+            "  returned: 012\n",
         ] {
             assert_eq!(classify_line(parser_only), None, "{parser_only}");
         }
