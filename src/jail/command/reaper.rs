@@ -6,10 +6,16 @@
 //! running case's program — with its own process group — and reaps it, until none is
 //! left.
 //!
+//! Kaizen's children are read from the `children` file of each of its own threads (an
+//! orphan goes to one of the subreaper's threads), a few small reads per case; only a
+//! kernel without those files makes it read the parent of every process in `/proc`.
+//!
 //! Only the `kaizen` command adopts: in a `cargo test` process the test's own children
 //! could not be told from adopted ones. Elsewhere (and on other systems) a case ends with
 //! its process group killed, and a process that left the group is not found.
 
+use std::io::Read;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustix::process::{Pid, Signal, WaitId, WaitIdOptions, WaitOptions};
@@ -61,8 +67,15 @@ pub(crate) fn kill_strays_except(running: &[Pid]) {
     }
 }
 
-/// [`kill_strays_except`] the running cases' programs.
+/// [`kill_strays_except`] the running cases' programs. A first look, which waits for no
+/// case that is starting, usually finds only running programs and ends there.
 pub(crate) fn kill_strays() {
+    if !ADOPTING.load(Ordering::SeqCst) || !has_children() {
+        return;
+    }
+    if super::running::all_running(&children()) {
+        return;
+    }
     super::running::with_running_groups(kill_strays_except);
 }
 
@@ -75,8 +88,52 @@ fn has_children() -> bool {
     )
 }
 
-/// The pids whose parent is this process, read from `/proc`.
+/// The pids whose parent is this process.
 fn children() -> Vec<Pid> {
+    if !has_children_files() {
+        return children_by_scan();
+    }
+    // A thread that ends hands its children to another one, maybe one already read: then
+    // read them all again.
+    for _ in 0..8 {
+        if let Some(found) = children_of_threads() {
+            return found;
+        }
+    }
+    children_by_scan()
+}
+
+/// Whether the kernel lists a thread's children in `/proc/thread-self/children`.
+fn has_children_files() -> bool {
+    static HAS: OnceLock<bool> = OnceLock::new();
+    *HAS.get_or_init(|| std::fs::metadata("/proc/thread-self/children").is_ok())
+}
+
+/// The children of every thread of this process; `None` when a thread ended meanwhile.
+fn children_of_threads() -> Option<Vec<Pid>> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Some(children_by_scan());
+    };
+    let mut found = Vec::new();
+    let mut text = String::new();
+    for task in tasks.filter_map(Result::ok) {
+        text.clear();
+        let read = std::fs::File::open(task.path().join("children"))
+            .and_then(|mut file| file.read_to_string(&mut text));
+        if read.is_err() {
+            return None;
+        }
+        found.extend(
+            text.split_whitespace()
+                .filter_map(|pid| pid.parse::<i32>().ok())
+                .filter_map(Pid::from_raw),
+        );
+    }
+    Some(found)
+}
+
+/// The pids whose parent is this process, from the parent of every process in `/proc`.
+fn children_by_scan() -> Vec<Pid> {
     let me = rustix::process::getpid().as_raw_nonzero().get();
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
@@ -95,4 +152,27 @@ fn parent_of(pid: i32) -> Option<i32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let (_, rest) = stat.rsplit_once(')')?;
     rest.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_of_an_ended_thread_is_still_found_among_the_children() {
+        let mut child = std::thread::spawn(|| {
+            std::process::Command::new("sleep")
+                .arg("30")
+                .spawn()
+                .expect("start sleep")
+        })
+        .join()
+        .expect("the spawning thread");
+        let pid = Pid::from_child(&child);
+        let (listed, scanned) = (children(), children_by_scan());
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(listed.contains(&pid), "{pid:?} not in {listed:?}");
+        assert!(scanned.contains(&pid), "{pid:?} not in {scanned:?}");
+    }
 }

@@ -121,6 +121,13 @@ pub fn stop_running() -> usize {
     groups.len()
 }
 
+/// True when every pid in `pids` is the program of a running case (the leader of its
+/// process group); waits for no case that is starting.
+pub(crate) fn all_running(pids: &[Pid]) -> bool {
+    let registry = registry();
+    pids.iter().all(|pid| registry.groups.contains(pid))
+}
+
 /// Calls `f` with the process groups of the running cases, while no case is starting (so a
 /// program spawned a moment ago is among them) and none can start.
 pub(crate) fn with_running_groups(f: impl FnOnce(&[Pid])) {
