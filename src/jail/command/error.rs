@@ -109,12 +109,32 @@ pub(crate) fn key_line(text: &str, key: &str) -> Option<usize> {
         .map(|index| index + 1)
 }
 
-/// 1-based line of the `index`th block-sequence item under top-level `key:`;
-/// the key's own line when the items cannot be told apart (flow style).
-pub(crate) fn item_line(text: &str, key: &str, index: usize) -> Option<usize> {
-    let start = key_line(text, key)?;
+/// The lines of the block-sequence items under a top-level `key:`, found in one pass.
+pub(crate) struct ItemLines {
+    /// 1-based line of the key; `None` when the text has no such key.
+    key: Option<usize>,
+    /// 1-based line of each item, in order.
+    items: Vec<usize>,
+}
+
+impl ItemLines {
+    /// 1-based line of the `index`th item; the key's own line when the items cannot be told
+    /// apart (flow style).
+    pub(crate) fn line(&self, index: usize) -> Option<usize> {
+        self.items.get(index).copied().or(self.key)
+    }
+}
+
+/// The lines of every block-sequence item under top-level `key:`.
+pub(crate) fn item_lines(text: &str, key: &str) -> ItemLines {
+    let Some(start) = key_line(text, key) else {
+        return ItemLines {
+            key: None,
+            items: Vec::new(),
+        };
+    };
     let mut indent = None;
-    let mut seen = 0;
+    let mut items = Vec::new();
     for (offset, line) in text.lines().enumerate().skip(start) {
         let trimmed = line.trim_start();
         let depth = line.len() - trimmed.len();
@@ -126,11 +146,27 @@ pub(crate) fn item_line(text: &str, key: &str, index: usize) -> Option<usize> {
         }
         let is_item = trimmed == "-" || trimmed.starts_with("- ");
         if is_item && *indent.get_or_insert(depth) == depth {
-            if seen == index {
-                return Some(offset + 1);
-            }
-            seen += 1;
+            items.push(offset + 1);
         }
     }
-    Some(start)
+    ItemLines {
+        key: Some(start),
+        items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_of_a_list_is_placed_on_its_own_line_in_one_pass() {
+        let text = "command: [cat]\ncases:\n  # first\n  - args: [a]\n    files:\n      - x\n  - stdin: \"b\"\n\n  -\n    args: [c]\ntimeout: 1s\n";
+        let lines = item_lines(text, "cases");
+        let found: Vec<_> = (0..4).map(|i| lines.line(i)).collect();
+        assert_eq!(found, [Some(4), Some(7), Some(9), Some(2)]);
+        let flow = item_lines("cases: [{args: [a]}, {args: [b]}]\n", "cases");
+        assert_eq!(flow.line(1), Some(1));
+        assert_eq!(item_lines("command: [cat]\n", "cases").line(0), None);
+    }
 }

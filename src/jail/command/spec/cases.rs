@@ -221,9 +221,10 @@ fn explicit_cases(
     jail_dir: &Path,
 ) -> Result<Vec<(CommandCase, Option<usize>)>, SpecError> {
     let mut cases = Vec::with_capacity(raw.len());
+    let lines = spec.items("cases");
     for (index, case) in raw.into_iter().enumerate() {
         let field = format!("cases[{index}]");
-        let line = spec.item("cases", index);
+        let line = lines.line(index);
         let stdin = stdin_of(case.stdin, case.stdin_file, jail_dir, |message, hint| {
             spec.fail(line, &field, message, hint)
         })?;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::error::{SpecError, item_line, key_line, split_serde_message};
+use super::error::{ItemLines, SpecError, item_lines, key_line, split_serde_message};
 use super::fields::{
     CommandField, DurationField, GlobField, SizeField, check_env_name, check_relative, env_map,
     jail_name,
@@ -106,9 +106,9 @@ impl SpecText<'_> {
         key_line(self.text, name)
     }
 
-    /// The line of item `index` of a top-level list.
-    pub(crate) fn item(&self, key: &str, index: usize) -> Option<usize> {
-        item_line(self.text, key, index)
+    /// The lines of the items of a top-level list, read once for all of them.
+    pub(crate) fn items(&self, key: &str) -> ItemLines {
+        item_lines(self.text, key)
     }
 }
 
