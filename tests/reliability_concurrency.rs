@@ -273,30 +273,21 @@ fn verify_only_readers_beside_a_rerecording_writer_read_the_old_or_the_new_file_
         .unwrap();
     const WRITES: u32 = 40;
     let writing = AtomicBool::new(true);
-    // What the readers saw: the old version whole, the new one whole, or a file replaced
-    // between their two passes (a clear error, nothing written).
+    // What the readers saw: the old version whole or the new one whole. A file replaced
+    // between a reader's two passes over it is verified as it is now, never an error.
     let seen = std::thread::scope(|s| {
         let readers: Vec<_> = (0..2)
             .map(|_| {
                 let (dir, writing) = (dir.path(), &writing);
                 s.spawn(move || {
-                    let mut seen = [0usize; 3];
+                    let mut seen = [0usize; 2];
                     // A run with nothing to write takes no lock: it reads beside the writer.
                     while writing.load(SeqCst) {
                         match jail(name, 0, dir).run_with(&cases(), env(UpdateMode::No)) {
                             Ok(v) if (v.same, v.changed) == (CASES as usize, 0) => seen[0] += 1,
                             Ok(v) if (v.same, v.changed) == (0, CASES as usize) => seen[1] += 1,
                             Ok(v) => panic!("a mix: {} same, {} changed", v.same, v.changed),
-                            Err(e) => {
-                                let message = e.to_string();
-                                assert!(
-                                    message.contains(
-                                        "the snapshot changed while it was being verified"
-                                    ) && message.contains("hint: run again"),
-                                    "{message}"
-                                );
-                                seen[2] += 1;
-                            }
+                            Err(e) => panic!("a verify-only run beside the writer failed: {e}"),
                         }
                     }
                     seen
@@ -312,11 +303,11 @@ fn verify_only_readers_beside_a_rerecording_writer_read_the_old_or_the_new_file_
         readers
             .into_iter()
             .map(|r| r.join().unwrap())
-            .fold([0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]])
+            .fold([0; 2], |a, b| [a[0] + b[0], a[1] + b[1]])
     });
     eprintln!(
-        "{WRITES} re-recordings of {CASES} cases; the verify-only runs beside them read {} old and {} new files whole, {} saw the file replaced between passes and stopped; no mix",
-        seen[0], seen[1], seen[2]
+        "{WRITES} re-recordings of {CASES} cases; the verify-only runs beside them read {} old and {} new files whole; no mix, no error",
+        seen[0], seen[1]
     );
     assert!(
         seen[0] + seen[1] > 0,

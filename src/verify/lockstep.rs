@@ -7,7 +7,8 @@
 //! behaviours of changed cases are kept, and only when a pending file may be written. Any
 //! other shape — a missing or unusual file, another order, new, dropped or duplicate inputs,
 //! an input that cannot be written, `KAIZEN_UPDATE=always`, `--runs` — returns `None` before
-//! anything has run, and [`matched`](super::matched) compares instead. Both give the same
+//! anything has run, and [`matched`](super::matched) compares instead; so does a file
+//! replaced between the two passes (a recording beside a run that writes nothing). Both give the same
 //! verdict and files (a property test in `verify::tests` compares them).
 
 use crate::Error;
@@ -25,8 +26,9 @@ use super::{Context, check_owner, label_of, plan};
 /// Cases run at a time on several threads.
 const BATCH: usize = 4096;
 
-/// Compares along the recording; `Ok(Err(cases))` (having run nothing) when the inputs do
-/// not line up with it.
+/// Compares along the recording; `Ok(Err(cases))` when the inputs do not line up with it
+/// (having run nothing), or when the file was replaced between the two passes: then
+/// [`matched`](super::matched) compares with the file now there, read whole.
 #[allow(clippy::type_complexity)]
 pub(crate) fn compare<J: Jailed>(
     jail: &J,
@@ -34,7 +36,7 @@ pub(crate) fn compare<J: Jailed>(
     ctx: &Context<'_>,
 ) -> Result<Result<Comparison<J::Input>, Vec<Case<J::Input>>>, Error> {
     match lines_up(jail, &cases, ctx) {
-        Some((identity, digest)) => run(jail, cases, ctx, identity, digest).map(Ok),
+        Some((identity, digest)) => run(jail, cases, ctx, identity, digest),
         None => Ok(Err(cases)),
     }
 }
@@ -63,21 +65,25 @@ fn lines_up<J: Jailed>(
     Some((identity, digest))
 }
 
-/// The second pass: runs every case and compares it with the recording as it goes.
+/// The second pass: runs every case and compares it with the recording as it goes;
+/// `Ok(Err(cases))` when the path no longer holds the file the first pass read (a
+/// recording beside this run replaced it).
+#[allow(clippy::type_complexity)]
 fn run<J: Jailed>(
     jail: &J,
     cases: Vec<Case<J::Input>>,
     ctx: &Context<'_>,
     identity: Identity,
     digest: u64,
-) -> Result<Comparison<J::Input>, Error> {
-    let changed_file = || changed_file(ctx);
+) -> Result<Result<Comparison<J::Input>, Vec<Case<J::Input>>>, Error> {
+    // The file stays open from here on: a replacement written beside this run is a new
+    // file, and this one reads the same bytes to the end.
     let reader = match stream::open(&ctx.snapshot, ctx.max_snapshot_size) {
         Ok(Some(r)) if r.header.info.cases == cases.len() => r,
-        _ => return Err(changed_file()),
+        _ => return Ok(Err(cases)),
     };
     if Identity::of_file(reader.file()) != identity {
-        return Err(changed_file());
+        return Ok(Err(cases));
     }
     let recorded_redactions = Some(reader.header.info.redactions.clone());
     let mut run = Run::new(jail, &cases, ctx);
@@ -89,10 +95,12 @@ fn run<J: Jailed>(
     match count {
         Ok(n) if n == cases.len() && digest_now == digest => {}
         Err(stream::Stop::Callback(e)) => return Err(e),
-        _ => return Err(changed_file()),
+        // The same file, rewritten in place while it was read (kaizen never writes so):
+        // compare again with what it holds now.
+        _ => return Ok(Err(cases)),
     }
     let (tally, changes) = (run.tally, run.changes);
-    Ok(Comparison {
+    Ok(Ok(Comparison {
         tally,
         snapshot: Some(identity),
         body: Body::Recording {
@@ -102,7 +110,7 @@ fn run<J: Jailed>(
         },
         rerecording_differs: false,
         recorded_redactions,
-    })
+    }))
 }
 
 /// The error for a snapshot that changed while this run read it.
