@@ -247,3 +247,29 @@ fn a_spec_named_like_a_windows_device_is_refused_before_any_case_runs() {
     assert!(!ran.exists(), "a case ran: {}", project.read("ran"));
     assert_eq!(project.files("snapshots"), Vec::<String>::new());
 }
+
+#[test]
+fn a_case_capturing_more_than_the_per_case_total_is_refused_naming_the_jail_the_case_and_its_biggest_files()
+ {
+    let project = Project::new("greet");
+    // Each file is within `capture.limit`; case 2's twelve add up to 1,080,000 bytes.
+    project.write(
+        "jail/many.yaml",
+        "command: [sh, -c, 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do head -c \"$1\" /dev/zero | tr \"\\\\0\" x > out$i.txt; done; head -c 95000 /dev/zero > out7.txt', sh]\ncapture:\n  files: [\"out*.txt\"]\n  limit: 100KiB\n  total: 1MiB\ncases:\n  - args: ['1000']\n  - args: ['90000']\n  - args: ['10']\n",
+    );
+    let run = project.kaizen(["record", "many"]).run();
+    run.code(2)
+        .stderr_has("jail/many.yaml")
+        .stderr_has("the case [\"90000\"] could not be run")
+        .stderr_has("over `capture.total`, the per-case total of 1 MiB (1048576 bytes)")
+        .stderr_has(
+            "the biggest: out7.txt 95000 bytes, out1.txt 90000 bytes, out10.txt 90000 bytes,",
+        )
+        .stderr_has("raise `capture.total`");
+    assert_eq!(
+        project.files("snapshots"),
+        Vec::<String>::new(),
+        "{}",
+        run.stderr()
+    );
+}

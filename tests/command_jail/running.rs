@@ -214,6 +214,34 @@ fn a_captured_file_over_the_limit_fails_the_case_naming_the_file() {
 }
 
 #[test]
+fn a_case_over_the_per_case_total_fails_naming_its_biggest_captures() {
+    let (_p, jail) = sh_jail(
+        "head -c 600 /dev/zero; head -c 500 /dev/zero > a.bin; head -c 300 /dev/zero > b.bin; \
+         echo small > c.bin",
+        "capture:\n  files: ['*.bin']\n  limit: 1000\n  total: 1200",
+    );
+    let label = jail.run(&jail.cases()[0]).label();
+    assert_eq!(
+        label,
+        "failed: the case's output and captured files add up to 1406 bytes, over `capture.total`, \
+         the per-case total of 1200 bytes; the biggest: stdout 600 bytes, a.bin 500 bytes, \
+         b.bin 300 bytes, c.bin 6 bytes; raise `capture.total` in the spec or narrow \
+         `capture.files` (the program ended with exit 0)"
+    );
+}
+
+#[test]
+fn a_case_within_the_per_case_total_captures_every_file() {
+    let (_p, jail) = sh_jail(
+        "head -c 600 /dev/zero; head -c 500 /dev/zero > a.bin; echo small > c.bin",
+        "capture:\n  files: ['*.bin']\n  limit: 1000\n  total: 1106",
+    );
+    let outcome = jail.run(&jail.cases()[0]);
+    assert_eq!(outcome.label(), "exit 0");
+    assert_eq!(outcome.files.len(), 2, "{outcome:?}");
+}
+
+#[test]
 fn captured_files_match_globs_and_symlinks_are_not_followed() {
     let secret = tempfile::tempdir().unwrap();
     let secret_file = secret.path().join("secret.txt");

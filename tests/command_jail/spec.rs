@@ -272,3 +272,25 @@ fn each_case_knows_the_spec_line_it_is_written_on() {
     assert_eq!(jail.case_place(2), "jail/t.yaml:6, combination 1 of 2");
     assert_eq!(jail.case_place(3), "jail/t.yaml:6, combination 2 of 2");
 }
+
+#[test]
+fn a_per_case_total_that_is_not_a_size_names_file_line_and_field() {
+    let err = spec_error(
+        "command: [prog]\ncapture:\n  files: ['*']\n  total: lots\ncases: [{args: []}]\n",
+    );
+    assert_eq!((err.line, err.field.as_str()), (Some(4), "capture.total"));
+    assert!(err.message.contains("\"lots\" is not a size"), "{err}");
+}
+
+#[test]
+fn a_per_case_total_below_the_capture_limit_is_refused_at_its_line() {
+    let err = spec_error(
+        "command: [prog]\ncapture:\n  limit: 1MiB\n  # one case in all\n  total: 64KiB\ncases: [{args: []}]\n",
+    );
+    assert_eq!((err.line, err.field.as_str()), (Some(5), "capture.total"));
+    assert!(
+        err.message
+            .contains("64 KiB (65536 bytes) is less than `capture.limit`, 1 MiB (1048576 bytes)"),
+        "{err}"
+    );
+}

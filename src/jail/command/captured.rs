@@ -20,6 +20,7 @@ use rustix::io::Errno;
 
 use super::bytes::Data;
 use super::outcome::CapturedFile;
+use super::total::CaseTotal;
 use super::units::format_size;
 
 /// Flags for every open: never through a link, never blocking on a fifo, never inherited.
@@ -32,12 +33,15 @@ fn flags(directory: bool) -> OFlags {
     }
 }
 
-/// Collects files under `case_dir` whose relative path matches `globs`. A regular file
-/// over `limit` bytes is an error naming the file and the limit.
+/// Collects files under `case_dir` whose relative path matches `globs`, counting each in
+/// `total`. A regular file over `limit` bytes is an error naming the file and the limit; a
+/// file that no longer fits in the total is counted by its size and not read (the caller
+/// checks the total).
 pub(crate) fn capture_files(
     case_dir: &Path,
     globs: &globset::GlobSet,
     limit: u64,
+    total: &mut CaseTotal,
 ) -> Result<BTreeMap<String, CapturedFile>, String> {
     let root = rustix::fs::open(case_dir, flags(true), Mode::empty())
         .map_err(|err| case_dir_error(case_dir, err))?;
@@ -63,7 +67,7 @@ pub(crate) fn capture_files(
                 continue;
             }
             if globs.is_match(&relative) {
-                let captured = capture_one(&dir, &name, &relative, limit)?;
+                let captured = capture_one(&dir, &name, &relative, limit, total)?;
                 found.insert(relative, captured);
             }
         }
@@ -100,12 +104,14 @@ fn open_folder(dir: &OwnedFd, name: &OsStr, relative: &str) -> Result<Option<Own
 }
 
 /// One entry that is not a folder: a link's target, a regular file's bytes (within
-/// `limit`), or the kind of a special file (never opened).
+/// `limit`, empty when it does not fit in `total`), or the kind of a special file (never
+/// opened).
 fn capture_one(
     dir: &OwnedFd,
     name: &OsStr,
     relative: &str,
     limit: u64,
+    total: &mut CaseTotal,
 ) -> Result<CapturedFile, String> {
     let stat = rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)
         .map_err(|err| format!("cannot inspect {relative}: {err}"))?;
@@ -126,7 +132,13 @@ fn capture_one(
     match FileType::from_raw_mode(stat.st_mode) {
         FileType::RegularFile => {
             let size = u64::try_from(stat.st_size).unwrap_or(0);
-            read_limited(fs::File::from(file), relative, size, limit).map(CapturedFile::Content)
+            if size <= limit && !total.fits(size) {
+                total.add(relative, size);
+                return Ok(CapturedFile::Content(Data::default()));
+            }
+            let data = read_limited(fs::File::from(file), relative, size, limit)?;
+            total.add(relative, data.as_bytes().len() as u64);
+            Ok(CapturedFile::Content(data))
         }
         other => Ok(special(other)),
     }

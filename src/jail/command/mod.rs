@@ -19,6 +19,7 @@
 //! capture:
 //!   files: ["out/*.csv"]   # globs matched in the case dir; `*` stays in one folder, `**` crosses
 //!   limit: 10MiB           # per stream and per file; a stream over it ends the case as `cut`
+//!   total: 64MiB           # per case, streams and files added up (default: 64MiB or 4 × limit)
 //! scrub:            # regex -> replacement on captured output, in order
 //!   - regex: '\d{4}-\d{2}-\d{2}T[0-9:]+'
 //!     replace: '[timestamp]'
@@ -72,6 +73,7 @@ mod scrub;
 mod spec;
 mod spec_extra;
 mod supervise;
+mod total;
 mod units;
 
 use std::borrow::Cow;

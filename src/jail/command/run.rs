@@ -20,6 +20,7 @@ use super::script::fill_script;
 use super::scrub::{CASE_DIR_MARK, PathMark, scrub};
 use super::spec::{Program, Settings};
 pub(crate) use super::supervise::{Limits, supervise};
+use super::total::CaseTotal;
 
 /// Runs one case; never panics (an internal panic becomes a `failed` outcome).
 pub(crate) fn run_case(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
@@ -115,9 +116,21 @@ fn try_run_in_case_dir(settings: &Settings, case: &CommandCase) -> Result<Proces
     let stdin = case.stdin.as_ref().map(Data::as_bytes);
     let mut outcome = supervise(limits, stdin, &mut command)?;
     // A timed-out case is recorded without what it left: that depends on timing.
-    if let (Some(globs), false) = (&settings.capture, is_timeout(&outcome)) {
-        outcome.files = capture_files(dir, globs, settings.limit)
-            .map_err(|message| format!("{message} (the program ended with {})", outcome.label()))?;
+    if !is_timeout(&outcome) {
+        let mut total = CaseTotal::new(settings.total);
+        total.add("stdout", outcome.stdout.as_bytes().len() as u64);
+        total.add("stderr", outcome.stderr.as_bytes().len() as u64);
+        let files = match &settings.capture {
+            Some(globs) => capture_files(dir, globs, settings.limit, &mut total),
+            None => Ok(Default::default()),
+        };
+        match files.and_then(|files| total.check().map(|()| files)) {
+            Ok(files) => outcome.files = files,
+            Err(message) => {
+                let ended = outcome.label();
+                return Err(format!("{message} (the program ended with {ended})").into());
+            }
+        }
     }
     scrub_outcome(&mut outcome, &path_marks(settings, dir), settings);
     drop(case_dir);

@@ -15,6 +15,7 @@ use super::fields::{
     jail_name,
 };
 use super::scrub::{JAIL_DIR_MARK, ROOT_MARK, path_mark};
+use super::units::format_size;
 
 pub(crate) use cases::SpecCases;
 
@@ -22,6 +23,9 @@ pub(crate) use cases::SpecCases;
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Capture limit per stream or file when the spec sets none.
 pub(crate) const DEFAULT_LIMIT: u64 = 10 << 20;
+/// What one case may capture in all (streams and files) when the spec sets no
+/// `capture.total`: this, or four times `capture.limit` when that is more.
+pub(crate) const DEFAULT_TOTAL: u64 = 64 << 20;
 
 /// How the program is started.
 #[derive(Clone, Debug)]
@@ -52,6 +56,8 @@ pub(crate) struct Settings {
     pub(crate) timeout: Duration,
     pub(crate) capture: Option<globset::GlobSet>,
     pub(crate) limit: u64,
+    /// What one case's stdout, stderr and captured files may add up to.
+    pub(crate) total: u64,
     pub(crate) scrubs: Vec<(regex::bytes::Regex, String)>,
 }
 
@@ -106,6 +112,27 @@ impl SpecText<'_> {
         key_line(self.text, name)
     }
 
+    /// The line of `inner:` in the block under the top-level key `outer:`.
+    pub(crate) fn sub_key(&self, outer: &str, inner: &str) -> Option<usize> {
+        let start = self.key(outer)?;
+        for (index, line) in self.text.lines().enumerate().skip(start) {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if trimmed.len() == line.len() {
+                return None;
+            }
+            if trimmed
+                .strip_prefix(inner)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            {
+                return Some(index + 1);
+            }
+        }
+        None
+    }
+
     /// The lines of the items of a top-level list, read once for all of them.
     pub(crate) fn items(&self, key: &str) -> ItemLines {
         item_lines(self.text, key)
@@ -144,6 +171,7 @@ pub(crate) fn load(
         generates,
     )?;
     let capture = capture_globs(&spec, raw.capture.files)?;
+    let (limit, total) = capture_sizes(&spec, raw.capture.limit, raw.capture.total)?;
     let settings = Settings {
         name: files.name,
         spec_path: spec_path.to_path_buf(),
@@ -163,7 +191,8 @@ pub(crate) fn load(
         inherit_env: raw.inherit_env,
         timeout: raw.timeout.map_or(DEFAULT_TIMEOUT, |DurationField(d)| d),
         capture,
-        limit: raw.capture.limit.map_or(DEFAULT_LIMIT, |SizeField(s)| s),
+        limit,
+        total,
         scrubs: raw
             .scrub
             .into_iter()
@@ -171,6 +200,33 @@ pub(crate) fn load(
             .collect(),
     };
     Ok((settings, cases))
+}
+
+/// `capture.limit` and `capture.total`, with their defaults; a total set below the limit is
+/// an error at its line (no case could capture one whole stream or file).
+fn capture_sizes(
+    spec: &SpecText<'_>,
+    limit: Option<SizeField>,
+    total: Option<SizeField>,
+) -> Result<(u64, u64), SpecError> {
+    let limit = limit.map_or(DEFAULT_LIMIT, |SizeField(s)| s);
+    let total = match total {
+        None => DEFAULT_TOTAL.max(limit.saturating_mul(4)),
+        Some(SizeField(total)) if total >= limit => total,
+        Some(SizeField(total)) => {
+            return Err(spec.fail(
+                spec.sub_key("capture", "total").or(spec.key("capture")),
+                "capture.total",
+                format!(
+                    "{} is less than `capture.limit`, {}: one case could not capture one whole stream or file",
+                    format_size(total),
+                    format_size(limit)
+                ),
+                "raise `capture.total` (what one case's stdout, stderr and files may add up to) or lower `capture.limit`",
+            ));
+        }
+    };
+    Ok((limit, total))
 }
 
 /// Where a spec lives: the project, the spec's folder, its name and how it is shown.

@@ -54,6 +54,8 @@ pub(crate) struct RawCapture {
     pub(crate) files: Vec<GlobField>,
     #[serde(default)]
     pub(crate) limit: Option<SizeField>,
+    #[serde(default)]
+    pub(crate) total: Option<SizeField>,
 }
 
 /// One `scrub:` rule.
