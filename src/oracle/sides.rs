@@ -85,8 +85,8 @@ impl<J: Jailed> SideBySide<'_, J> {
                 tally.same_within();
                 continue;
             }
-            let key = crate::verify::change_key(&p.text, &b.text, &a.text);
-            let shown = tally.changed_as(n + 1, key, || Difference {
+            let texts = (p.text.as_str(), b.text.as_str(), a.text.as_str());
+            let shown = tally.changed_case(n + 1, texts, || Difference {
                 number: n + 1,
                 line: lines[n],
                 origin: Some(p.origin.clone()),

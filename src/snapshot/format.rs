@@ -307,6 +307,23 @@ impl<'a> Iterator for Cases<'a> {
 /// the rare break characters.
 fn line_end(text: &str, start: usize) -> usize {
     let b = text.as_bytes();
+    // Most lines of a snapshot are short: one pass over their bytes costs less than setting
+    // up two vector searches.
+    for (k, &byte) in b[start..].iter().take(SHORT_LINE).enumerate() {
+        match byte {
+            b'\n' => return start + k + 1,
+            b'\r' | 0xC2 | 0xE2 => return line_end_slow(text, start),
+            _ => {}
+        }
+    }
+    line_end_slow(text, start)
+}
+
+/// Lines up to this long are scanned byte by byte.
+const SHORT_LINE: usize = 48;
+
+fn line_end_slow(text: &str, start: usize) -> usize {
+    let b = text.as_bytes();
     let nl = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |k| start + k + 1);
     // `\r`, NEL (C2 85), LS and PS (E2 80 A8/A9) are the only other breaks.
     if memchr::memchr3(b'\r', 0xC2, 0xE2, &b[start..nl]).is_none() {
@@ -371,6 +388,30 @@ pub fn display_behaviour(behaviour: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The line scanner ends each line where YAML's line breaks end it.
+        #[test]
+        fn each_line_ends_where_yaml_ends_it(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(&["a", "  b: c", "\n", "\r", "\r\n", "\u{85}", "\u{2028}",
+                    "\u{2029}", "é", "€", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"][..]),
+                0..12,
+            ),
+            at in 0usize..4,
+        ) {
+            let text = pieces.concat();
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(yaml_lines(&text).scan(0, |end, l| { *end += l.len(); Some(*end) }))
+                .filter(|&e| e < text.len())
+                .collect();
+            let start = starts[at % starts.len().max(1)..].first().copied().unwrap_or(0);
+            if start < text.len() {
+                let expected = start + yaml_lines(&text[start..]).next().map_or(0, str::len);
+                proptest::prop_assert_eq!(line_end(&text, start), expected, "{:?}", text);
+            }
+        }
+    }
     use crate::jail::Outcome;
 
     #[test]

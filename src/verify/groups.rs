@@ -9,9 +9,11 @@
 //! through a [`Grouping`], also those not shown in full, so a group's count is exact.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use similar::{Algorithm, ChangeTag, TextDiff};
 
+use crate::snapshot::digest::{self, Prehashed};
 use crate::snapshot::format;
 
 /// Distinct groups kept per jail; changed cases beyond them are counted as ungrouped.
@@ -100,20 +102,57 @@ pub(crate) type Key = (Vec<String>, Vec<String>);
 /// assert_eq!(a.0, vec!["returned: [input]".to_string()]);
 /// ```
 pub fn change_key(input: &str, expected: &str, actual: &str) -> (Vec<String>, Vec<String>) {
+    let mut text = String::new();
+    write_key(input, expected, actual, &mut text);
+    key_of_text(&text)
+}
+
+/// Writes the key of one changed case (see [`change_key`]) to `out` as one text (see
+/// [`write_key_text`]), allocating nothing else in the common case of one line a side that
+/// does not echo the input.
+pub(crate) fn write_key(input: &str, expected: &str, actual: &str, out: &mut String) {
+    out.clear();
     if let (Some(old), Some(new)) = (plain_line(expected), plain_line(actual)) {
         // One line a side, shown as it is written: the diff of the shown texts is that line
         // removed and the other added (or nothing), so it need not be computed.
         if old == new {
-            return (Vec::new(), Vec::new());
+            out.push_str("0\n");
+            return;
         }
         let leaves = input_leaves(input.strip_prefix("- input:").unwrap_or(input));
-        return (vec![normalise(old, &leaves)], vec![normalise(new, &leaves)]);
+        out.push_str("1\n");
+        normalise_into(old, &leaves, out);
+        out.push('\n');
+        normalise_into(new, &leaves, out);
+        out.push('\n');
+        return;
     }
-    key_of_shown(
+    let (removed, added) = key_of_shown(
         &format::display_input(input),
         &format::display_behaviour(expected),
         &format::display_behaviour(actual),
-    )
+    );
+    write_key_text(&removed, &added, out);
+}
+
+/// A key as one text: the number of removed lines, then the removed and the added lines,
+/// each ended by `\n` (no line of a key holds one).
+fn write_key_text(removed: &[String], added: &[String], out: &mut String) {
+    out.clear();
+    out.push_str(itoa::Buffer::new().format(removed.len()));
+    out.push('\n');
+    for line in removed.iter().chain(added) {
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
+/// The key a text of [`write_key_text`] holds.
+fn key_of_text(text: &str) -> Key {
+    let mut lines = text.lines();
+    let removed: usize = lines.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let removed_lines = lines.by_ref().take(removed).map(str::to_string).collect();
+    (removed_lines, lines.map(str::to_string).collect())
 }
 
 /// The one line of a behaviour text of one line (`"  returned: 7\n"`) that is shown to
@@ -155,23 +194,57 @@ pub(crate) fn key_of_shown(input: &str, expected: &str, actual: &str) -> Key {
 fn input_leaves(input: &str) -> Vec<&str> {
     let mut leaves: Vec<&str> = input
         .lines()
-        .map(|line| {
-            let mut l = line.trim();
-            while let Some(rest) = l.strip_prefix("- ") {
-                l = rest.trim_start();
-            }
-            if let Some((key, value)) = l.split_once(": ")
-                && !key.contains(' ')
-            {
-                l = value;
-            }
-            l.trim_matches(|c| c == '\'' || c == '"')
-        })
-        .filter(|l| l.chars().count() >= 3 && *l != "|" && *l != ">")
+        .map(leaf_of_line)
+        .filter(|l| at_least_three_chars(l))
         .collect();
-    leaves.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    leaves.dedup();
+    if leaves.len() > 1 {
+        leaves.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        leaves.dedup();
+    }
     leaves
+}
+
+/// The scalar text of one line of an input: list dashes, a key and quotes taken off.
+fn leaf_of_line(line: &str) -> &str {
+    let mut l = line.trim();
+    while let Some(rest) = l.strip_prefix("- ") {
+        l = rest.trim_start();
+    }
+    let bytes = l.as_bytes();
+    let key_end = memchr::memchr_iter(b':', bytes).find(|&i| bytes.get(i + 1) == Some(&b' '));
+    if let Some(at) = key_end
+        && !l[..at].contains(' ')
+    {
+        l = &l[at + 2..];
+    }
+    l.trim_matches(['\'', '"'])
+}
+
+fn at_least_three_chars(text: &str) -> bool {
+    // No character takes more than four bytes.
+    text.len() >= 12 || text.chars().nth(2).is_some()
+}
+
+/// Whether `needle` occurs in `line` (short texts: no searcher to set up).
+fn holds(line: &str, needle: &str) -> bool {
+    let (hay, needle) = (line.as_bytes(), needle.as_bytes());
+    let Some((&first, _)) = needle.split_first() else {
+        return true;
+    };
+    if needle.len() > hay.len() {
+        return false;
+    }
+    let starts = &hay[..=hay.len() - needle.len()];
+    memchr::memchr_iter(first, starts).any(|i| &hay[i..i + needle.len()] == needle)
+}
+
+/// Appends `line` normalised to `out`, copying it as it is when it holds no leaf.
+fn normalise_into(line: &str, leaves: &[&str], out: &mut String) {
+    if leaves.iter().any(|leaf| holds(line, leaf)) {
+        out.push_str(&normalise(line, leaves));
+    } else {
+        out.push_str(line);
+    }
 }
 
 fn normalise(line: &str, leaves: &[&str]) -> String {
@@ -198,7 +271,10 @@ pub fn groups_of(
 /// Counts changed cases into groups; sorted and numbered by [`Grouping::finish`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Grouping {
-    index: HashMap<Key, usize>,
+    /// The hash of each group's key text, to the places in `groups` of the keys with it.
+    index: HashMap<u64, Vec<usize>, BuildHasherDefault<Prehashed>>,
+    /// Each group's key as one text ([`write_key_text`]).
+    keys: Vec<String>,
     groups: Vec<Group>,
     /// Changed cases not grouped because [`MAX_GROUPS`] distinct groups were already kept.
     pub(crate) ungrouped: usize,
@@ -216,25 +292,39 @@ impl Grouping {
 
     /// Counts case `number` (1-based), which changed the way `key` says.
     pub(crate) fn add(&mut self, number: usize, key: Key) {
+        let mut text = String::new();
+        write_key_text(&key.0, &key.1, &mut text);
+        self.add_many(&text, 1, std::iter::once(number));
+    }
+
+    /// Counts case `number` (1-based), whose change has the key text `key` ([`write_key`]).
+    pub(crate) fn add_text(&mut self, number: usize, key: &str) {
         self.add_many(key, 1, std::iter::once(number));
     }
 
-    fn add_many(&mut self, key: Key, cases: usize, examples: impl Iterator<Item = usize>) {
-        let i = match self.index.get(&key) {
-            Some(&i) => i,
+    fn add_many(&mut self, key: &str, cases: usize, examples: impl Iterator<Item = usize>) {
+        let hash = digest::hash(key);
+        let known = self.index.get(&hash).and_then(|places| {
+            let keys = &self.keys;
+            places.iter().copied().find(|&i| keys[i] == key)
+        });
+        let i = match known {
+            Some(i) => i,
             None if self.groups.len() >= MAX_GROUPS => {
                 self.ungrouped += cases;
                 return;
             }
             None => {
+                let (removed, added) = key_of_text(key);
                 self.groups.push(Group {
                     number: 0,
                     cases: 0,
-                    removed: key.0.clone(),
-                    added: key.1.clone(),
+                    removed,
+                    added,
                     examples: Vec::new(),
                 });
-                self.index.insert(key, self.groups.len() - 1);
+                self.index.entry(hash).or_default().push(self.groups.len() - 1);
+                self.keys.push(key.to_string());
                 self.groups.len() - 1
             }
         };
@@ -250,8 +340,10 @@ impl Grouping {
     /// Adds the groups of another part of the same jail's cases (a shard).
     pub(crate) fn merge(&mut self, groups: Vec<Group>, ungrouped: usize) {
         self.ungrouped += ungrouped;
+        let mut text = String::new();
         for g in groups {
-            self.add_many((g.removed, g.added), g.cases, g.examples.into_iter());
+            write_key_text(&g.removed, &g.added, &mut text);
+            self.add_many(&text, g.cases, g.examples.into_iter());
         }
     }
 
@@ -366,6 +458,14 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
+        /// The searcher for short texts finds what `str::contains` finds.
+        #[test]
+        fn holds_is_contains(line in text(), needle in text()) {
+            proptest::prop_assert_eq!(holds(&line, &needle), line.contains(needle.as_str()));
+            let leaf = leaf_of_line(&line);
+            proptest::prop_assert_eq!(at_least_three_chars(leaf), leaf.chars().count() >= 3);
+        }
+
         /// The one-line shortcut of [`change_key`] gives the key of the texts as shown.
         #[test]
         fn the_one_line_key_equals_the_key_of_the_shown_texts(

@@ -237,8 +237,8 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
     /// Counts that case `n` (0-based) behaves as `now` instead of as recorded.
     fn differ(&mut self, n: usize, case: RawCase<'_>, now: &str, label: &str) {
         let origin = &self.cases[n].origin;
-        let key = super::change_key(case.input, case.behaviour, now);
-        self.tally.changed_as(n + 1, key, || Difference {
+        let texts = (case.input, case.behaviour, now);
+        self.tally.changed_case(n + 1, texts, || Difference {
             number: n + 1,
             line: case.line,
             origin: Some(origin.clone()),

@@ -202,8 +202,8 @@ fn count_recorded<J: Jailed>(
             tally.same_within();
             continue;
         }
-        let key = super::change_key(case.input, case.behaviour, &now.text);
-        tally.changed_as(n + 1, key, || Difference {
+        let texts = (case.input, case.behaviour, now.text.as_str());
+        tally.changed_case(n + 1, texts, || Difference {
             number: n + 1,
             line: case.line,
             origin: match replay {

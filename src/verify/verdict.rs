@@ -17,7 +17,7 @@ use crate::env::{Environment, UpdateMode};
 use crate::jail::{Jailed, Shown};
 use crate::step::{Step, Unnamed};
 
-use super::groups::{Group, Grouping, Key, key_of_shown};
+use super::groups::{Group, Grouping, Key, key_of_shown, write_key};
 
 /// One case whose behaviour differs from the recording.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -321,6 +321,8 @@ pub struct Tally {
     grouping: Grouping,
     /// In a feature step, the cases that may change.
     named: Option<BTreeSet<usize>>,
+    /// Where the key of a changed case is written ([`Tally::changed_case`]).
+    key: String,
 }
 
 impl Tally {
@@ -340,6 +342,7 @@ impl Tally {
             behaviours: distribution::Tally::new(),
             grouping: Grouping::new(max_shown),
             named: None,
+            key: String::new(),
         }
     }
 
@@ -412,6 +415,28 @@ impl Tally {
         show: impl FnOnce() -> Difference,
     ) -> Option<&mut Difference> {
         self.grouping.add(number, key as Key);
+        self.count_change(number, show)
+    }
+
+    /// Like [`Tally::changed_as`], with the key computed here from the case's snapshot
+    /// texts: its input, its recorded behaviour and its behaviour now.
+    pub fn changed_case(
+        &mut self,
+        number: usize,
+        texts: (&str, &str, &str),
+        show: impl FnOnce() -> Difference,
+    ) -> Option<&mut Difference> {
+        let (input, expected, actual) = texts;
+        write_key(input, expected, actual, &mut self.key);
+        self.grouping.add_text(number, &self.key);
+        self.count_change(number, show)
+    }
+
+    fn count_change(
+        &mut self,
+        number: usize,
+        show: impl FnOnce() -> Difference,
+    ) -> Option<&mut Difference> {
         self.check_named(number);
         self.verdict.total += 1;
         self.verdict.changed += 1;
