@@ -87,10 +87,8 @@ fn is_plain_text(value: &str) -> bool {
     };
     let starts_well =
         first.is_ascii_alphabetic() || (first.is_ascii_digit() && value.contains(' '));
-    let reserved = matches!(
-        value.to_ascii_lowercase().as_str(),
-        "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-    );
+    let words = ["true", "false", "null", "yes", "no", "on", "off", "y", "n"];
+    let reserved = value.len() <= 5 && words.iter().any(|w| value.eq_ignore_ascii_case(w));
     starts_well
         && !reserved
         && !value.ends_with([' ', ':'])

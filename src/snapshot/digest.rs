@@ -6,7 +6,10 @@ use std::hash::Hasher;
 
 /// The hash of a text.
 pub(crate) fn hash(text: &str) -> u64 {
-    let b = text.as_bytes();
+    hash_bytes(text.as_bytes())
+}
+
+fn hash_bytes(b: &[u8]) -> u64 {
     let mut h = b.len() as u64;
     let mut words = b.chunks_exact(8);
     for w in &mut words {
@@ -25,7 +28,8 @@ pub(crate) fn mix(h: u64, word: u64) -> u64 {
     (h.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95)
 }
 
-/// The hasher of a set or map keyed by hashes: takes them as they are.
+/// The hasher of a set or map keyed by hashes: takes them as they are (other keys, such as
+/// short texts, are hashed a word at a time).
 #[derive(Default)]
 pub(crate) struct Prehashed(u64);
 
@@ -34,9 +38,7 @@ impl Hasher for Prehashed {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = mix(self.0, u64::from(b));
-        }
+        self.0 = mix(self.0, hash_bytes(bytes));
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
