@@ -12,6 +12,7 @@
 
 mod one_line;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
@@ -67,13 +68,7 @@ impl Tally {
     /// Observes one case: its input text (`- input: …`) and behaviour text (`  returned: …`).
     pub fn observe(&mut self, input: &str, behaviour: &str) {
         self.cases += 1;
-        let (key, stop) = match one_line::classify_line(behaviour) {
-            Some(fast) => fast,
-            None => {
-                let (key, stop) = classify(behaviour);
-                (std::borrow::Cow::Owned(key), stop)
-            }
-        };
+        let (key, stop) = class_of(behaviour);
         let at = match self.index.get(key.as_ref()) {
             Some(&at) => at,
             None => {
@@ -231,9 +226,23 @@ fn one_line(text: &str) -> String {
 
 /// The class of one behaviour text, and whether it is a stop.
 pub fn classify(behaviour: &str) -> (String, bool) {
-    if let Some((key, stop)) = one_line::classify_line(behaviour) {
-        return (key.into_owned(), stop);
+    let (key, stop) = class_of(behaviour);
+    (key.into_owned(), stop)
+}
+
+/// [`classify`] without a copy of the common classes' names.
+fn class_of(behaviour: &str) -> (Cow<'static, str>, bool) {
+    match one_line::classify_line(behaviour) {
+        Some(fast) => fast,
+        None => {
+            let (key, stop) = parsed_class(behaviour);
+            (Cow::Owned(key), stop)
+        }
     }
+}
+
+/// The class of a behaviour the one-line reading leaves to the YAML parser.
+fn parsed_class(behaviour: &str) -> (String, bool) {
     let Ok(Value::Mapping(map)) = serde_yaml::from_str::<Value>(behaviour) else {
         return (format!("unreadable: {}", one_line(behaviour)), false);
     };

@@ -388,6 +388,7 @@ pub fn display_behaviour(behaviour: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jail::Outcome;
 
     proptest::proptest! {
         /// The line scanner ends each line where YAML's line breaks end it.
@@ -412,7 +413,6 @@ mod tests {
             }
         }
     }
-    use crate::jail::Outcome;
 
     #[test]
     fn a_case_is_its_input_text_followed_by_its_behaviour_text() {

@@ -13,7 +13,7 @@ use std::hash::BuildHasherDefault;
 
 use similar::{Algorithm, ChangeTag, TextDiff};
 
-use crate::snapshot::digest::{self, Prehashed};
+use crate::snapshot::digest::Prehashed;
 use crate::snapshot::format;
 
 /// Distinct groups kept per jail; changed cases beyond them are counted as ungrouped.
@@ -202,8 +202,8 @@ pub(crate) fn key_of_shown(input: &str, expected: &str, actual: &str) -> Key {
 }
 
 /// The scalar texts of an input (as shown to people, or its snapshot text after `- input:`:
-/// each line is trimmed, so both give the same), longest first, at least three characters each: what is replaced by `[input]`
-/// in changed lines.
+/// each line is trimmed, so both give the same), longest first, at least three characters
+/// each: what is replaced by `[input]` in changed lines.
 fn input_leaves(input: &str) -> Vec<&str> {
     let mut leaves: Vec<&str> = input
         .lines()
@@ -283,10 +283,9 @@ pub fn groups_of(
 /// Counts changed cases into groups; sorted and numbered by [`Grouping::finish`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Grouping {
-    /// The hash of each group's key text, to the places in `groups` of the keys with it.
-    index: HashMap<u64, Vec<usize>, BuildHasherDefault<Prehashed>>,
-    /// Each group's key as one text ([`write_key_text`]).
-    keys: Vec<String>,
+    /// Each group's key as one text ([`write_key_text`]), to its place in `groups` (hashed
+    /// a word at a time; looked up by `&str`, so a known change allocates nothing).
+    index: HashMap<String, usize, BuildHasherDefault<Prehashed>>,
     groups: Vec<Group>,
     /// Changed cases not grouped because [`MAX_GROUPS`] distinct groups were already kept.
     pub(crate) ungrouped: usize,
@@ -315,13 +314,8 @@ impl Grouping {
     }
 
     fn add_many(&mut self, key: &str, cases: usize, examples: impl Iterator<Item = usize>) {
-        let hash = digest::hash(key);
-        let known = self.index.get(&hash).and_then(|places| {
-            let keys = &self.keys;
-            places.iter().copied().find(|&i| keys[i] == key)
-        });
-        let i = match known {
-            Some(i) => i,
+        let i = match self.index.get(key) {
+            Some(&i) => i,
             None if self.groups.len() >= MAX_GROUPS => {
                 self.ungrouped += cases;
                 return;
@@ -335,11 +329,7 @@ impl Grouping {
                     added,
                     examples: Vec::new(),
                 });
-                self.index
-                    .entry(hash)
-                    .or_default()
-                    .push(self.groups.len() - 1);
-                self.keys.push(key.to_string());
+                self.index.insert(key.to_string(), self.groups.len() - 1);
                 self.groups.len() - 1
             }
         };
