@@ -9,7 +9,7 @@ use std::sync::{Mutex, OnceLock};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::cases::{Case, Cases, Origin};
+use crate::cases::{CaseList, Cases, Kind};
 use crate::env::{Environment, UpdateMode};
 use crate::jail::Jail;
 use crate::verify::{self, Context, Verdict};
@@ -60,7 +60,7 @@ where
         } else {
             ctx
         };
-        let mut generated = cases.generate();
+        let mut generated = cases.case_list();
         let mut sources = cases.describe();
         add_strengthened(&mut generated, &mut sources, &ctx.snapshot)?;
         let (generated, minimized) = keep_minimized(generated, &ctx)?;
@@ -75,8 +75,8 @@ where
         ctx.minimized = minimized;
         if let Some(dir) = crate::env::process(crate::env::STRENGTHEN) {
             let bases: Vec<String> = generated
-                .iter()
-                .filter_map(|c| snapshot::format::encode_input(&c.input).ok())
+                .inputs()
+                .filter_map(|input| snapshot::format::encode_input(input).ok())
                 .collect();
             crate::strengthen::probe::serve(self, &bases, &ctx.snapshot, dir.as_ref())?;
             let baseline = verify::Baseline::Snapshot;
@@ -89,10 +89,7 @@ where
                 baseline,
             ));
         }
-        let seed = generated
-            .iter()
-            .any(|c| matches!(c.origin, Origin::Proptest { .. }))
-            .then(|| cases.base_seed());
+        let seed = generated.any_drawn().then(|| cases.base_seed());
         let ctx = ctx.sources(sources, seed);
         let started = std::time::Instant::now();
         let verdict = verify::verify(self, generated, &ctx)?;
@@ -152,7 +149,7 @@ fn append_step(
 /// `NAME.strengthened.yaml` beside the snapshot), each as a `strengthened` case, and names
 /// the file among the sources.
 fn add_strengthened<I: DeserializeOwned>(
-    generated: &mut Vec<Case<I>>,
+    generated: &mut CaseList<'_, I>,
     sources: &mut Vec<String>,
     snapshot: &std::path::Path,
 ) -> Result<(), Error> {
@@ -168,10 +165,7 @@ fn add_strengthened<I: DeserializeOwned>(
                 .unwrap_or_default()
         ));
     }
-    generated.extend(added.into_iter().enumerate().map(|(index, input)| Case {
-        input,
-        origin: Origin::Strengthened { index },
-    }));
+    generated.hold(added, Kind::Strengthened);
     Ok(())
 }
 
@@ -195,10 +189,10 @@ fn step_of(
 
 /// When the snapshot holds a reduced case set (`info.minimized`), only the inputs it holds
 /// are replayed: the sources' other inputs were left out on purpose, after review.
-fn keep_minimized<I: Serialize>(
-    cases: Vec<Case<I>>,
+fn keep_minimized<'a, I: Serialize + Clone>(
+    cases: CaseList<'a, I>,
     ctx: &Context<'_>,
-) -> Result<(Vec<Case<I>>, Option<snapshot::MinimizedNote>), Error> {
+) -> Result<(CaseList<'a, I>, Option<snapshot::MinimizedNote>), Error> {
     let note = match snapshot::format::stream::open(&ctx.snapshot, ctx.max_snapshot_size) {
         Ok(Some(reader)) => reader.header.info.minimized.clone(),
         _ => None,
@@ -210,12 +204,9 @@ fn keep_minimized<I: Serialize>(
         return Ok((cases, None));
     };
     let kept: std::collections::HashSet<&str> = loaded.cases()?.iter().map(|c| c.input).collect();
-    let cases = cases
-        .into_iter()
-        .filter(|c| {
-            snapshot::format::encode_input(&c.input).is_ok_and(|t| kept.contains(t.as_str()))
-        })
-        .collect();
+    let cases = cases.filter(|input| {
+        snapshot::format::encode_input(input).is_ok_and(|t| kept.contains(t.as_str()))
+    });
     Ok((cases, Some(note)))
 }
 

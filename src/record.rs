@@ -26,6 +26,8 @@ pub struct Prepared<I> {
     pub origin: Origin,
     /// Its shape, when the direct writer wrote it (see [`format::write_input_shaped`]).
     pub(crate) shape: Option<u64>,
+    /// Its position among the cases prepared.
+    pub(crate) at: usize,
 }
 
 /// What the jail did with one input, encoded.
@@ -51,16 +53,42 @@ pub struct Observed {
 /// assert_eq!(inputs, vec![1, 2, 3]);
 /// ```
 pub fn prepare<I: Serialize>(jail: &str, cases: Vec<Case<I>>) -> Result<Vec<Prepared<I>>, Error> {
+    let kept: Vec<(usize, String, Option<u64>)> =
+        prepare_each(jail, cases.iter().map(|c| (&c.input, c.origin.clone())))?
+            .into_iter()
+            .map(|p| (p.at, p.text, p.shape))
+            .collect();
+    let mut kept = kept.into_iter().peekable();
+    let mut out = Vec::with_capacity(kept.len());
+    for (at, case) in cases.into_iter().enumerate() {
+        if let Some((_, text, shape)) = kept.next_if(|p| p.0 == at) {
+            out.push(Prepared {
+                input: case.input,
+                text,
+                origin: case.origin,
+                shape,
+                at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// [`prepare`] over inputs read where they are: each kept one refers to its input.
+pub(crate) fn prepare_each<'a, I: Serialize + 'a>(
+    jail: &str,
+    cases: impl ExactSizeIterator<Item = (&'a I, Origin)>,
+) -> Result<Vec<Prepared<&'a I>>, Error> {
     // Inputs by the hash of their text; texts of equal hash but different text (rare) are
     // kept apart in `other`.
     let mut first: HashMap<u64, usize, BuildHasherDefault<Prehashed>> =
         HashMap::with_capacity_and_hasher(cases.len(), Default::default());
     let mut other: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<Prepared<I>> = Vec::with_capacity(cases.len());
-    for case in cases {
+    let mut out: Vec<Prepared<&I>> = Vec::with_capacity(cases.len());
+    for (at, (input, origin)) in cases.enumerate() {
         let mut text = String::new();
-        let shape = format::write_input_shaped(&mut text, &case.input)
-            .map_err(|e| unrepresentable(jail, &case.origin, &e))?;
+        let shape = format::write_input_shaped(&mut text, input)
+            .map_err(|e| unrepresentable(jail, &origin, &e))?;
         let earlier = match first.entry(digest::hash(&text)) {
             Entry::Vacant(slot) => {
                 slot.insert(out.len());
@@ -76,41 +104,37 @@ pub fn prepare<I: Serialize>(jail: &str, cases: Vec<Case<I>>) -> Result<Vec<Prep
             },
         };
         match earlier {
-            Some(i) => same_value(jail, &out[i], &case)?,
+            Some(i) => {
+                let e = &out[i];
+                same_value_as(jail, (e.input, &e.text, &e.origin), (input, &origin))?
+            }
             None => out.push(Prepared {
-                input: case.input,
+                input,
                 text,
-                origin: case.origin,
+                origin,
                 shape,
+                at,
             }),
         }
     }
     Ok(out)
 }
 
-/// Accepts `case` as a duplicate of `earlier` (whose text it has) only when the two are
-/// equal as values: serde sees them identically.
-fn same_value<I: Serialize>(
-    jail: &str,
-    earlier: &Prepared<I>,
-    case: &Case<I>,
-) -> Result<(), Error> {
-    same_value_as(jail, (&earlier.input, &earlier.text, &earlier.origin), case)
-}
-
-/// [`same_value`] for an earlier input given by its parts: value, text and origin.
-pub(crate) fn same_value_as<I: Serialize>(
+/// Accepts an input as a duplicate of an earlier one whose text it has — given by their
+/// parts: value, text and origin, and value and origin — only when the two are equal as
+/// values: serde sees them identically.
+pub(crate) fn same_value_as<I: Serialize + ?Sized>(
     jail: &str,
     (input, text, origin): (&I, &str, &Origin),
-    case: &Case<I>,
+    (again, again_origin): (&I, &Origin),
 ) -> Result<(), Error> {
-    let (a, b) = (exact::fingerprint(input), exact::fingerprint(&case.input));
+    let (a, b) = (exact::fingerprint(input), exact::fingerprint(again));
     if a.is_ok() && a == b {
         return Ok(());
     }
     Err(Error::Unrepresentable {
         jail: jail.to_string(),
-        case: format!("{origin} and case {}", case.origin),
+        case: format!("{origin} and case {again_origin}"),
         message: format!(
             "two different inputs are written alike, so one of them reads back from YAML as a different value:\n{}",
             format::display_input(text)
@@ -158,6 +182,11 @@ pub(crate) struct RoundTrip {
 }
 
 impl RoundTrip {
+    /// Is an input of this shape proven already?
+    pub(crate) fn knows(&self, shape: Option<u64>) -> bool {
+        shape.is_some_and(|shape| self.proven.contains(&shape))
+    }
+
     /// Proves that `input`, written as `text`, reads back exactly (see
     /// [`check_round_trip`]); an input of a shape already proven passes at once.
     pub(crate) fn check<I: Serialize + DeserializeOwned>(
@@ -168,7 +197,7 @@ impl RoundTrip {
         shape: Option<u64>,
         origin: &Origin,
     ) -> Result<(), Error> {
-        if shape.is_some_and(|shape| self.proven.contains(&shape)) {
+        if self.knows(shape) {
             return Ok(());
         }
         reads_back_exactly(jail, input, text, origin)?;

@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::cases::Case;
+use crate::cases::CaseList;
 use crate::env::Environment;
 use crate::jail::Jailed;
 use crate::snapshot::{self, lock::Lock};
@@ -239,20 +239,27 @@ impl<'a> Context<'a> {
 ///
 /// When the sources produce exactly the recorded inputs in the recorded order (the common
 /// case), the snapshot is streamed rather than loaded and only the changed cases are kept, so
-/// a million cases verify in little memory, whether they pass or not.
-pub fn verify<J: Jailed>(
+/// a million cases verify in little memory, whether they pass or not. The cases are read
+/// where they are: a [`CaseList`] borrowed from the user's [`Cases`](crate::Cases)
+/// ([`Cases::case_list`](crate::Cases::case_list)) is never copied, and a `Vec<Case<_>>`
+/// converts into one.
+pub fn verify<'a, J: Jailed>(
     jail: &J,
-    cases: Vec<Case<J::Input>>,
+    cases: impl Into<CaseList<'a, J::Input>>,
     ctx: &Context<'_>,
-) -> Result<Verdict, Error> {
+) -> Result<Verdict, Error>
+where
+    J::Input: 'a,
+{
     snapshot::check_name(jail.name())?;
-    let mut comparison = compare::compare(jail, cases, ctx)?;
+    let cases = cases.into();
+    let mut comparison = compare::compare(jail, &cases, ctx)?;
     let mut plan = decide(&comparison, ctx);
     let lock = if write::needs_lock(plan, ctx) {
         let lock = Lock::acquire(&ctx.snapshot)?;
         if !write::still_current(&comparison, ctx) {
             // Another run wrote the snapshot since it was read: compare again, under the lock.
-            comparison = compare::compare(jail, comparison.into_cases(), ctx)?;
+            comparison = compare::compare(jail, &cases, ctx)?;
             plan = decide(&comparison, ctx);
         }
         Some(lock)
@@ -276,7 +283,7 @@ pub fn verify<J: Jailed>(
 
 /// The write plan for what `comparison` found. A shard sees part of the cases: it never
 /// writes (a missing snapshot is still refused).
-pub(crate) fn decide<I>(comparison: &compare::Comparison<I>, ctx: &Context<'_>) -> plan::Plan {
+pub(crate) fn decide<I>(comparison: &compare::Comparison<'_, I>, ctx: &Context<'_>) -> plan::Plan {
     let found = comparison.found();
     let plan = plan::plan(&found, &ctx.env);
     if ctx.shard.is_some() && plan != plan::Plan::RefuseMissing {

@@ -14,6 +14,7 @@
 pub mod feedback;
 #[cfg(feature = "harvest")]
 pub mod harvest;
+mod list;
 pub mod pairwise;
 #[cfg(feature = "harvest")]
 pub mod seeded;
@@ -28,6 +29,8 @@ use proptest::strategy::{Strategy, ValueTree};
 #[cfg(feature = "proptest")]
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
+pub use list::CaseList;
+pub(crate) use list::Kind;
 use shrink::Shrink;
 
 /// Where a case came from, so a report can say how to reproduce it.
@@ -343,43 +346,39 @@ impl<I: Clone + 'static> Cases<I> {
     /// All inputs of all sources, in order, each with its origin. Duplicates are kept here;
     /// the recorder drops them.
     pub fn generate(&self) -> Vec<Case<I>> {
-        let mut out = Vec::with_capacity(self.len());
+        self.case_list().into_cases()
+    }
+
+    /// All inputs of all sources, in order, as [`Cases::generate`] gives them, with the lists
+    /// borrowed rather than copied: what a run reads its cases from.
+    ///
+    /// ```
+    /// let cases = kaizen::Cases::new().list(["a".to_string(), "b".to_string()]);
+    /// assert_eq!(cases.case_list().into_cases(), cases.generate());
+    /// ```
+    pub fn case_list(&self) -> CaseList<'_, I> {
+        let mut list = CaseList::default();
         for (source, s) in self.sources.iter().enumerate() {
             match s {
-                Source::List(v) => out.extend(v.iter().enumerate().map(|(index, input)| Case {
-                    input: input.clone(),
-                    origin: Origin::List { source, index },
-                })),
+                Source::List(v) => list.lend(v, Kind::List { source }),
                 Source::Combinations {
                     inputs, pairwise, ..
-                } => out.extend(inputs.iter().enumerate().map(|(index, input)| Case {
-                    input: input.clone(),
-                    origin: if *pairwise {
-                        Origin::Pairwise { source, index }
+                } => {
+                    let kind = if *pairwise {
+                        Kind::Pairwise { source }
                     } else {
-                        Origin::Combination { source, index }
-                    },
-                })),
+                        Kind::Combination { source }
+                    };
+                    list.lend(inputs, kind)
+                }
                 #[cfg(feature = "proptest")]
                 Source::Proptest { generate, .. } => {
                     let seed = source_seed(self.seed, self.proptest_ordinal(source));
-                    out.extend(
-                        generate(seed)
-                            .into_iter()
-                            .enumerate()
-                            .map(|(index, input)| Case {
-                                input,
-                                origin: Origin::Proptest {
-                                    source,
-                                    index,
-                                    seed,
-                                },
-                            }),
-                    )
+                    list.hold(generate(seed), Kind::Proptest { source, seed })
                 }
             }
         }
-        out
+        list
     }
 
     /// Shrinks a generated input that `fails`: rebuilds the value tree of the draw `origin`

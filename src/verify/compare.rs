@@ -14,7 +14,7 @@
 use std::path::Path;
 
 use crate::Error;
-use crate::cases::Case;
+use crate::cases::CaseList;
 use crate::jail::Jailed;
 use crate::record::Prepared;
 
@@ -26,13 +26,13 @@ use super::plan::Found;
 use super::verdict::Tally;
 
 /// What comparing found.
-pub(crate) struct Comparison<I> {
+pub(crate) struct Comparison<'c, I> {
     /// The counted cases.
     pub(crate) tally: Tally,
     /// The snapshot compared with, as it was on disk; `None` when there was none.
     pub(crate) snapshot: Option<Identity>,
     /// What a written file would hold.
-    pub(crate) body: Body<I>,
+    pub(crate) body: Body<'c, I>,
     /// Whether re-recording would change the file though no behaviour changed (only
     /// computed under `KAIZEN_UPDATE=always`).
     pub(crate) rerecording_differs: bool,
@@ -40,22 +40,7 @@ pub(crate) struct Comparison<I> {
     pub(crate) recorded_redactions: Option<Vec<String>>,
 }
 
-impl<I> Comparison<I> {
-    /// The cases compared, to compare them again.
-    pub(crate) fn into_cases(self) -> Vec<Case<I>> {
-        match self.body {
-            Body::Recording { cases, .. } => cases,
-            Body::Built { prepared, .. } => prepared
-                .into_iter()
-                .map(|p| Case {
-                    input: p.input,
-                    origin: p.origin,
-                })
-                .collect(),
-            Body::Fresh(fresh) => fresh.cases,
-        }
-    }
-
+impl<I> Comparison<'_, I> {
     /// The facts the write plan is decided on.
     pub(crate) fn found(&self) -> Found {
         Found {
@@ -67,7 +52,7 @@ impl<I> Comparison<I> {
 }
 
 /// The cases a written file would hold, in order.
-pub(crate) enum Body<I> {
+pub(crate) enum Body<'c, I> {
     /// The recording as it is on disk, with the behaviour of each changed case replaced: the
     /// file is streamed again when written, so nothing but the changes is kept.
     Recording {
@@ -75,19 +60,19 @@ pub(crate) enum Body<I> {
         changes: Changes,
         /// The digest of the recorded inputs' texts, to check the file is still the same.
         digest: u64,
-        /// The cases, in the recorded order.
-        cases: Vec<Case<I>>,
+        /// How many cases there are.
+        cases: usize,
     },
     /// Every distinct input in source order, with its behaviour now.
     Built {
         /// The inputs (their values are checked to round-trip before anything is written).
-        prepared: Vec<Prepared<I>>,
+        prepared: Vec<Prepared<&'c I>>,
         /// The behaviour now of each input, by the same position.
         behaviours: Vec<String>,
     },
     /// A first recording: every distinct input in source order, with its behaviour now,
     /// their texts in two buffers.
-    Fresh(Fresh<I>),
+    Fresh(Fresh<'c, I>),
 }
 
 /// The behaviours now of changed cases, in one buffer: case `n` (0-based) → text.
@@ -146,17 +131,16 @@ fn inode(_: &std::fs::Metadata) -> u64 {
 
 /// Replays every case and compares: along the recording when the inputs line up with it,
 /// else by matching each input to its recording.
-pub(crate) fn compare<J: Jailed>(
+pub(crate) fn compare<'c, J: Jailed>(
     jail: &J,
-    cases: Vec<Case<J::Input>>,
+    cases: &'c CaseList<'c, J::Input>,
     ctx: &Context<'_>,
-) -> Result<Comparison<J::Input>, Error> {
-    let cases = match fresh::compare(jail, cases, ctx)? {
-        Ok(found) => return Ok(found),
-        Err(cases) => cases,
-    };
+) -> Result<Comparison<'c, J::Input>, Error> {
+    if let Some(found) = fresh::compare(jail, cases, ctx)? {
+        return Ok(found);
+    }
     match lockstep::compare(jail, cases, ctx)? {
-        Ok(found) => Ok(found),
-        Err(cases) => matched::compare(jail, cases, ctx),
+        Some(found) => Ok(found),
+        None => matched::compare(jail, cases, ctx),
     }
 }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
-use crate::cases::Case;
+use crate::cases::{CaseList, Origin};
 use crate::jail::Jailed;
 use crate::record;
 use crate::snapshot::digest::{self, Prehashed};
@@ -71,47 +71,62 @@ impl Texts {
 }
 
 /// Every distinct input of a first recording with its behaviour, by the same position.
-pub(crate) struct Fresh<I> {
-    /// The cases, the first of equal inputs only, in source order.
-    pub(crate) cases: Vec<Case<I>>,
-    /// Their texts in the snapshot (`- input: …\n`).
+pub(crate) struct Fresh<'c, I> {
+    /// Their texts in the snapshot (`- input: …\n`), the first of equal inputs only, in
+    /// source order.
     pub(crate) inputs: Texts,
-    /// The first case whose input does not read back exactly from its text, if any (the
-    /// round-trip check of [`record::check_round_trip`], done as the texts are written:
-    /// the shapes it needs are not kept). Refused when a file would be written.
-    pub(crate) unprovable: Option<usize>,
+    /// The first input that does not read back exactly from its text, if any, with its
+    /// origin and its position among the kept (the round-trip check of
+    /// [`record::check_round_trip`], done as the texts are written: the shapes it needs are
+    /// not kept). Refused when a file would be written.
+    unprovable: Option<(&'c I, Origin, usize)>,
     /// What each did.
     pub(crate) behaviours: Texts,
 }
 
-impl<I> Fresh<I> {
+impl<I: Serialize + DeserializeOwned> Fresh<'_, I> {
+    /// How many cases a written file holds.
+    pub(crate) fn len(&self) -> usize {
+        self.inputs.ends.len()
+    }
+
     /// (input text, behaviour text) of each case, in order.
     pub(crate) fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
         self.inputs.iter().zip(self.behaviours.iter())
     }
+
+    /// Refuses an input that does not read back exactly, before a file holds it.
+    pub(crate) fn proof(&self, jail: &str) -> Result<(), Error> {
+        let Some((input, origin, i)) = &self.unprovable else {
+            return Ok(());
+        };
+        // Checked again, alone, for its error.
+        let text = self.inputs.get(*i);
+        record::check_round_trip_each(jail, std::iter::once((*input, text, None, origin)))
+    }
 }
 
-/// Compares when no snapshot is there; `Ok(Err(cases))`, having run nothing, when there is
-/// one (or something else at its path) or the run is a shard. With `runs` above 1 each batch runs again that many
-/// times and a case that behaved differently is refused, as [`record::check_stable`] does.
-#[allow(clippy::type_complexity)]
-pub(crate) fn compare<J: Jailed>(
+/// Compares when no snapshot is there; `Ok(None)`, having run nothing, when there is one
+/// (or something else at its path) or the run is a shard. With `runs` above 1 each batch
+/// runs again that many times and a case that behaved differently is refused, as
+/// [`record::check_stable`] does.
+pub(crate) fn compare<'c, J: Jailed>(
     jail: &J,
-    cases: Vec<Case<J::Input>>,
+    cases: &'c CaseList<'c, J::Input>,
     ctx: &Context<'_>,
-) -> Result<Result<Comparison<J::Input>, Vec<Case<J::Input>>>, Error> {
+) -> Result<Option<Comparison<'c, J::Input>>, Error> {
     // A shard verifies a part of the cases and never records: the matching comparison
     // picks the part.
     if ctx.shard.is_some() || ctx.snapshot.symlink_metadata().is_ok() {
-        return Ok(Err(cases));
+        return Ok(None);
     }
-    let mut fresh = distinct(jail.name(), cases)?;
+    let (mut fresh, kept) = distinct(jail.name(), cases)?;
     let mut tally = ctx.tally(jail.name());
     tally.had_snapshot(false);
     let mut stability = record::Stability::default();
     let mut done = 0;
-    for batch in fresh.cases.chunks(BATCH) {
-        let inputs: Vec<&J::Input> = batch.iter().map(|c| &c.input).collect();
+    for batch in kept.chunks(BATCH) {
+        let inputs: Vec<&J::Input> = batch.iter().map(|&at| cases.input(at)).collect();
         let observed = record::run_all(jail, &inputs, ctx.jobs, ctx.tick)?;
         if ctx.runs > 1 {
             stability.rerun(jail, &inputs, done, &observed, ctx.runs, ctx.jobs, ctx.tick)?;
@@ -119,8 +134,8 @@ pub(crate) fn compare<J: Jailed>(
         if done == 0 {
             // The first batch tells how long a behaviour's text is.
             let per_case = observed.iter().map(|o| o.text.len()).sum::<usize>() / batch.len();
-            fresh.behaviours.text.reserve(per_case * fresh.cases.len());
-            fresh.behaviours.ends.reserve(fresh.cases.len());
+            fresh.behaviours.text.reserve(per_case * kept.len());
+            fresh.behaviours.ends.reserve(kept.len());
         }
         for (n, now) in observed.iter().enumerate() {
             let i = done + n;
@@ -129,7 +144,7 @@ pub(crate) fn compare<J: Jailed>(
             let input = fresh.inputs.get(i);
             tally.behaviour(input, &now.text);
             tally.new_input(|| NewCase {
-                origin: batch[n].origin.clone(),
+                origin: cases.origin(batch[n]),
                 input: format::display_input(input),
                 actual: format::display_behaviour(&now.text),
             });
@@ -137,7 +152,7 @@ pub(crate) fn compare<J: Jailed>(
         done += batch.len();
     }
     stability.finish(jail.name(), ctx.runs)?;
-    Ok(Ok(Comparison {
+    Ok(Some(Comparison {
         tally,
         snapshot: None,
         body: Body::Fresh(fresh),
@@ -184,73 +199,63 @@ impl Seen {
 
 /// Writes each case's input text and keeps the first of equal inputs (as
 /// [`record::prepare`] does, with the same refusal of different values written alike).
-/// The kept cases stay in the vector they came in (an in-place collect), so no case is
-/// copied.
-fn distinct<I: Serialize + DeserializeOwned>(
+/// Returns the texts and the positions of the kept cases; no input is copied.
+fn distinct<'c, I: Serialize + DeserializeOwned>(
     jail: &str,
-    cases: Vec<Case<I>>,
-) -> Result<Fresh<I>, Error> {
+    cases: &'c CaseList<'c, I>,
+) -> Result<(Fresh<'c, I>, Vec<usize>), Error> {
     let n = cases.len();
     let mut inputs = Texts::with_capacity(n, 0);
     let mut proof = record::RoundTrip::default();
     let mut unprovable = None;
-    let mut count = 0;
+    let mut kept = Vec::with_capacity(n);
     let mut seen = Seen::with_capacity(n);
-    // Duplicates, checked against their first once the kept cases are known.
-    let mut duplicates: Vec<(usize, Case<I>)> = Vec::new();
+    // Duplicates (earlier kept, this one), checked once the kept cases are known.
+    let mut duplicates: Vec<(usize, usize)> = Vec::new();
     let mut failed: Option<Error> = None;
-    let kept: Vec<Case<I>> = cases
-        .into_iter()
-        .filter_map(|case| {
-            if failed.is_some() {
-                return None;
+    for (at, input) in cases.inputs().enumerate() {
+        let shape = match format::write_input_shaped(&mut inputs.text, input) {
+            Ok(shape) => shape,
+            Err(e) => {
+                failed = Some(record::unrepresentable(jail, &cases.origin(at), &e));
+                break;
             }
-            let shape = match format::write_input_shaped(&mut inputs.text, &case.input) {
-                Ok(shape) => shape,
-                Err(e) => {
-                    failed = Some(record::unrepresentable(jail, &case.origin, &e));
-                    return None;
-                }
-            };
-            if count == 0 {
-                // The first input tells how long an input's text is.
-                inputs.text.reserve(inputs.text.len() * n);
+        };
+        if at == 0 {
+            // The first input tells how long an input's text is.
+            inputs.text.reserve(inputs.text.len() * n);
+        }
+        let text = inputs.open();
+        match seen.earlier(&inputs, text, kept.len()) {
+            Some(i) => {
+                inputs.discard();
+                duplicates.push((i, at));
             }
-            let text = inputs.open();
-            let earlier = seen.earlier(&inputs, text, count);
-            match earlier {
-                Some(i) => {
-                    inputs.discard();
-                    duplicates.push((i, case));
-                    None
-                }
-                None => {
-                    if unprovable.is_none()
-                        && proof
-                            .check(jail, &case.input, text, shape, &case.origin)
-                            .is_err()
-                    {
-                        unprovable = Some(count);
+            None => {
+                if unprovable.is_none() && !proof.knows(shape) {
+                    let origin = cases.origin(at);
+                    if proof.check(jail, input, text, shape, &origin).is_err() {
+                        unprovable = Some((input, origin, kept.len()));
                     }
-                    inputs.close();
-                    count += 1;
-                    Some(case)
                 }
+                inputs.close();
+                kept.push(at);
             }
-        })
-        .collect();
+        }
+    }
     // A duplicate comes before the case that failed, if one did: its refusal comes first.
-    for (i, case) in &duplicates {
-        let e = &kept[*i];
-        record::same_value_as(jail, (&e.input, inputs.get(*i), &e.origin), case)?;
+    for &(i, at) in &duplicates {
+        let (e, again) = (kept[i], cases.input(at));
+        let earlier = (cases.input(e), inputs.get(i), &cases.origin(e));
+        record::same_value_as(jail, earlier, (again, &cases.origin(at)))?;
     }
     if let Some(e) = failed {
         return Err(e);
     }
-    Ok(Fresh {
-        cases: kept,
+    let fresh = Fresh {
         inputs,
         unprovable,
         behaviours: Texts::default(),
-    })
+    };
+    Ok((fresh, kept))
 }

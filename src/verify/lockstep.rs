@@ -12,7 +12,7 @@
 //! verdict and files (a property test in `verify::tests` compares them).
 
 use crate::Error;
-use crate::cases::Case;
+use crate::cases::CaseList;
 use crate::env::UpdateMode;
 use crate::jail::{Behaviour, Jailed};
 use crate::record::{self, Observed};
@@ -26,18 +26,17 @@ use super::{Context, check_owner, label_of, plan};
 /// Cases run at a time on several threads.
 const BATCH: usize = 4096;
 
-/// Compares along the recording; `Ok(Err(cases))` when the inputs do not line up with it
+/// Compares along the recording; `Ok(None)` when the inputs do not line up with it
 /// (having run nothing), or when the file was replaced between the two passes: then
 /// [`matched`](super::matched) compares with the file now there, read whole.
-#[allow(clippy::type_complexity)]
-pub(crate) fn compare<J: Jailed>(
+pub(crate) fn compare<'c, J: Jailed>(
     jail: &J,
-    cases: Vec<Case<J::Input>>,
+    cases: &'c CaseList<'c, J::Input>,
     ctx: &Context<'_>,
-) -> Result<Result<Comparison<J::Input>, Vec<Case<J::Input>>>, Error> {
-    match lines_up(jail, &cases, ctx) {
+) -> Result<Option<Comparison<'c, J::Input>>, Error> {
+    match lines_up(jail, cases, ctx) {
         Some((identity, digest)) => run(jail, cases, ctx, identity, digest),
-        None => Ok(Err(cases)),
+        None => Ok(None),
     }
 }
 
@@ -45,7 +44,7 @@ pub(crate) fn compare<J: Jailed>(
 /// file's identity and the digest of its inputs.
 fn lines_up<J: Jailed>(
     jail: &J,
-    cases: &[Case<J::Input>],
+    cases: &CaseList<'_, J::Input>,
     ctx: &Context<'_>,
 ) -> Option<(Identity, u64)> {
     if ctx.env.mode == UpdateMode::Always || ctx.runs > 1 || ctx.shard.is_some() {
@@ -66,27 +65,26 @@ fn lines_up<J: Jailed>(
 }
 
 /// The second pass: runs every case and compares it with the recording as it goes;
-/// `Ok(Err(cases))` when the path no longer holds the file the first pass read (a
-/// recording beside this run replaced it).
-#[allow(clippy::type_complexity)]
-fn run<J: Jailed>(
+/// `Ok(None)` when the path no longer holds the file the first pass read (a recording
+/// beside this run replaced it).
+fn run<'c, J: Jailed>(
     jail: &J,
-    cases: Vec<Case<J::Input>>,
+    cases: &'c CaseList<'c, J::Input>,
     ctx: &Context<'_>,
     identity: Identity,
     digest: u64,
-) -> Result<Result<Comparison<J::Input>, Vec<Case<J::Input>>>, Error> {
+) -> Result<Option<Comparison<'c, J::Input>>, Error> {
     // The file stays open from here on: a replacement written beside this run is a new
     // file, and this one reads the same bytes to the end.
     let reader = match stream::open(&ctx.snapshot, ctx.max_snapshot_size) {
         Ok(Some(r)) if r.header.info.cases == cases.len() => r,
-        _ => return Ok(Err(cases)),
+        _ => return Ok(None),
     };
     if Identity::of_file(reader.file()) != identity {
-        return Ok(Err(cases));
+        return Ok(None);
     }
     let recorded_redactions = Some(reader.header.info.redactions.clone());
-    let mut run = Run::new(jail, &cases, ctx);
+    let mut run = Run::new(jail, cases, ctx);
     let mut digest_now = 0;
     let count = reader.each_case(|case| {
         digest_now = mix(digest_now, hash(case.input));
@@ -97,16 +95,16 @@ fn run<J: Jailed>(
         Err(stream::Stop::Callback(e)) => return Err(e),
         // The same file, rewritten in place while it was read (kaizen never writes so):
         // compare again with what it holds now.
-        _ => return Ok(Err(cases)),
+        _ => return Ok(None),
     }
     let (tally, changes) = (run.tally, run.changes);
-    Ok(Ok(Comparison {
+    Ok(Some(Comparison {
         tally,
         snapshot: Some(identity),
         body: Body::Recording {
             changes,
             digest,
-            cases,
+            cases: cases.len(),
         },
         rerecording_differs: false,
         recorded_redactions,
@@ -126,17 +124,20 @@ pub(crate) fn changed_file(ctx: &Context<'_>) -> Error {
 /// The first pass: true when every recorded input is the text of the source input at its
 /// position, each input appears once, and the counts agree. Returns a digest of the inputs'
 /// texts, to check that later passes read the same file.
-fn inputs_match<I: serde::Serialize>(reader: stream::Reader, cases: &[Case<I>]) -> Option<u64> {
+fn inputs_match<I: serde::Serialize>(
+    reader: stream::Reader,
+    cases: &CaseList<'_, I>,
+) -> Option<u64> {
     let mut text = String::new();
     // The hashes of the inputs, sorted afterwards to find one seen twice: 8 bytes per case,
     // where a hash set would take more than twice that and miss the cache on every insert.
     let mut hashes: Vec<u64> = Vec::with_capacity(cases.len());
     let mut digest = 0;
-    let mut next = cases.iter();
+    let mut next = cases.inputs();
     let count = reader.each_case(|case| {
         let source = next.next().ok_or(())?;
         text.clear();
-        format::write_input(&mut text, &source.input).map_err(|_| ())?;
+        format::write_input(&mut text, source).map_err(|_| ())?;
         if text != case.input {
             return Err(());
         }
@@ -165,7 +166,7 @@ pub(crate) fn fold_digest(digest: u64, input: &str) -> u64 {
 /// The second pass: runs each input and compares.
 struct Run<'a, 'c, J: Jailed> {
     jail: &'a J,
-    cases: &'a [Case<J::Input>],
+    cases: &'a CaseList<'a, J::Input>,
     ctx: &'a Context<'c>,
     tally: Tally,
     changes: Changes,
@@ -180,7 +181,7 @@ struct Run<'a, 'c, J: Jailed> {
 }
 
 impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
-    fn new(jail: &'a J, cases: &'a [Case<J::Input>], ctx: &'a Context<'c>) -> Self {
+    fn new(jail: &'a J, cases: &'a CaseList<'a, J::Input>, ctx: &'a Context<'c>) -> Self {
         Run {
             jail,
             cases,
@@ -196,14 +197,15 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
 
     fn case(&mut self, case: RawCase<'_>) -> Result<(), Error> {
         let n = self.next;
-        let Some(source) = self.cases.get(n) else {
+        if n >= self.cases.len() {
             // More cases than the first pass saw: the caller reports the changed file.
             return Ok(());
-        };
+        }
         self.next += 1;
         if self.ctx.jobs <= 1 {
             self.text.clear();
-            let behaviour = record::observe_into(self.jail, &source.input, &mut self.text)?;
+            let input = self.cases.input(n);
+            let behaviour = record::observe_into(self.jail, input, &mut self.text)?;
             (self.ctx.tick)();
             self.tally.behaviour(case.input, &self.text);
             if self.text == case.behaviour {
@@ -218,7 +220,7 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
         } else {
             if n.is_multiple_of(BATCH) {
                 let end = (n + BATCH).min(self.cases.len());
-                let inputs: Vec<&J::Input> = self.cases[n..end].iter().map(|c| &c.input).collect();
+                let inputs: Vec<&J::Input> = (n..end).map(|i| self.cases.input(i)).collect();
                 self.batch = record::run_all(self.jail, &inputs, self.ctx.jobs, self.ctx.tick)?;
             }
             let now = std::mem::take(&mut self.batch[n % BATCH]);
@@ -236,12 +238,12 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
 
     /// Counts that case `n` (0-based) behaves as `now` instead of as recorded.
     fn differ(&mut self, n: usize, case: RawCase<'_>, now: &str, label: &str) {
-        let origin = &self.cases[n].origin;
+        let cases = self.cases;
         let texts = (case.input, case.behaviour, now);
         self.tally.changed_case(n + 1, texts, || Difference {
             number: n + 1,
             line: case.line,
-            origin: Some(origin.clone()),
+            origin: Some(cases.origin(n)),
             input: format::display_input(case.input),
             expected: format::display_behaviour(case.behaviour),
             actual: format::display_behaviour(now),

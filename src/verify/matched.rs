@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::Error;
-use crate::cases::Case;
+use crate::cases::CaseList;
 use crate::env::UpdateMode;
 use crate::jail::Jailed;
 use crate::record::{self, Observed, Prepared};
@@ -27,13 +27,14 @@ enum Replay<I> {
 
 /// Compares every input with its recording by text, in four steps: load the snapshot and
 /// match its inputs to the sources', choose what this run replays, run it, count it.
-pub(crate) fn compare<J: Jailed>(
+pub(crate) fn compare<'c, J: Jailed>(
     jail: &J,
-    cases: Vec<Case<J::Input>>,
+    cases: &'c CaseList<'c, J::Input>,
     ctx: &Context<'_>,
-) -> Result<Comparison<J::Input>, Error> {
+) -> Result<Comparison<'c, J::Input>, Error> {
     let name = jail.name();
-    let prepared = record::prepare(name, cases)?;
+    let each = (0..cases.len()).map(|i| (cases.input(i), cases.origin(i)));
+    let prepared = record::prepare_each(name, each)?;
     let identity = Identity::of_path(&ctx.snapshot);
     let loaded = snapshot::load_with_limit(&ctx.snapshot, ctx.max_snapshot_size)?;
     if let Some(loaded) = &loaded {
@@ -105,7 +106,7 @@ impl Part {
         ctx: &Context<'_>,
         recorded: &[format::RawCase<'_>],
         replays: &[Replay<I>],
-        prepared: &[Prepared<I>],
+        prepared: &[Prepared<&I>],
     ) -> Part {
         let mut used = vec![false; prepared.len()];
         for replay in replays {
@@ -148,17 +149,17 @@ fn run<J: Jailed>(
     ctx: &Context<'_>,
     part: &Part,
     replays: &[Replay<J::Input>],
-    prepared: &[Prepared<J::Input>],
+    prepared: &[Prepared<&J::Input>],
 ) -> Result<Vec<Observed>, Error> {
     let to_run: Vec<&J::Input> = replays
         .iter()
         .zip(&part.in_shard)
         .filter(|(_, keep)| **keep)
         .map(|(r, _)| match r {
-            Replay::Source(i) => &prepared[*i].input,
+            Replay::Source(i) => prepared[*i].input,
             Replay::Decoded(input) => input,
         })
-        .chain(part.new_inputs.iter().map(|&i| &prepared[i].input))
+        .chain(part.new_inputs.iter().map(|&i| prepared[i].input))
         .collect();
     let observed = record::run_all(jail, &to_run, ctx.jobs, ctx.tick)?;
     if ctx.runs > 1 {
@@ -176,7 +177,7 @@ fn count_recorded<J: Jailed>(
     recorded: &[format::RawCase<'_>],
     replays: &[Replay<J::Input>],
     part: &Part,
-    prepared: &[Prepared<J::Input>],
+    prepared: &[Prepared<&J::Input>],
     now: &[Observed],
 ) {
     let in_this_part = recorded
@@ -229,7 +230,7 @@ fn replays<J: Jailed>(
     ctx: &Context<'_>,
     loaded: Option<&Loaded>,
     recorded: &[format::RawCase<'_>],
-    prepared: &[Prepared<J::Input>],
+    prepared: &[Prepared<&J::Input>],
 ) -> Result<Vec<Replay<J::Input>>, Error> {
     let by_text: HashMap<&str, usize> = prepared
         .iter()

@@ -97,7 +97,9 @@ fn write_file<J: Jailed>(
             prepared,
             behaviours,
         } => {
-            record::check_round_trip(jail.name(), prepared)?;
+            let inputs = prepared.iter();
+            let each = inputs.map(|p| (p.input, p.text.as_str(), p.shape, &p.origin));
+            record::check_round_trip_each(jail.name(), each)?;
             let texts = || {
                 prepared
                     .iter()
@@ -109,16 +111,9 @@ fn write_file<J: Jailed>(
             write_built(jail.name(), ctx, path, &header, texts)
         }
         Body::Fresh(fresh) => {
-            if let Some(i) = fresh.unprovable {
-                let case = &fresh.cases[i];
-                // Checked again, alone, for its error.
-                record::check_round_trip_each(
-                    jail.name(),
-                    std::iter::once((&case.input, fresh.inputs.get(i), None, &case.origin)),
-                )?;
-            }
+            fresh.proof(jail.name())?;
             let classes = Distribution::of(fresh.texts());
-            let header = make_header(jail, ctx, fresh.cases.len(), pending, &classes);
+            let header = make_header(jail, ctx, fresh.len(), pending, &classes);
             write_built(jail.name(), ctx, path, &header, || fresh.texts())
         }
         Body::Recording {
@@ -126,7 +121,7 @@ fn write_file<J: Jailed>(
             digest,
             cases,
         } => {
-            let header = make_header(jail, ctx, cases.len(), pending, recorded);
+            let header = make_header(jail, ctx, *cases, pending, recorded);
             snapshot::write_atomic_with(path, |out| {
                 let header = snapshot::render_header(&header);
                 out.write_all(header.as_bytes())
@@ -136,7 +131,7 @@ fn write_file<J: Jailed>(
                     total: header.len() as u64,
                     biggest: Biggest::default(),
                 };
-                copy_with_changes(ctx, &mut out, changes, *digest, cases.len(), path)?;
+                copy_with_changes(ctx, &mut out, changes, *digest, *cases, path)?;
                 if out.total > ctx.max_snapshot_size {
                     let biggest = out.biggest.into_cases();
                     return Err(size::too_big(
