@@ -6,7 +6,8 @@
 //!   inputs in the recorded order. The snapshot is streamed, never loaded, and a file to
 //!   write is the recording with the changed behaviours put in.
 //! - [`fresh`](super::fresh), a first recording: no snapshot on disk, every input new.
-//!   The texts are kept in two buffers and the file is streamed from them.
+//!   The cases run in batches whose texts are appended to the body to write (in a
+//!   temporary file once it is large).
 //! - [`matched`](super::matched), everything else: new, dropped, reordered or duplicate
 //!   inputs, a missing or unusual snapshot, `KAIZEN_UPDATE=always`, `--runs`. The snapshot is
 //!   loaded and each input matched to its recording by text.
@@ -70,8 +71,7 @@ pub(crate) enum Body<'c, I> {
         /// The behaviour now of each input, by the same position.
         behaviours: Vec<String>,
     },
-    /// A first recording: every distinct input in source order, with its behaviour now,
-    /// their texts in two buffers.
+    /// A first recording: every distinct input in source order, with its behaviour now.
     Fresh(Fresh<'c, I>),
 }
 

@@ -2,14 +2,18 @@
 //! recording of a jail. Every distinct input is new.
 //!
 //! The general path ([`matched`](super::matched)) would hold each input's text and each
-//! behaviour in its own string, beside a copy of every input; here the texts go into two
-//! buffers (inputs, behaviours) that the written file is streamed from, and the cases are
-//! moved, not copied. The cases run in batches, so one batch's working strings are reused by
-//! the next. Same verdict, same file: a test in `verify::tests` compares both paths.
+//! behaviour in its own string; here the cases are read in place and run in batches: a
+//! batch's input texts are written, its cases run, and its texts appended to the body of
+//! the file to write ([`Spill`]: in memory while small, in a temporary file past that), so
+//! one batch's working strings are reused by the next and no text of every case is held.
+//! Duplicates are found by a hash of each input's text and the earlier input's position; on
+//! a hash match the earlier input is written again to compare the texts. Same verdict,
+//! same file: a test in `verify::tests` compares both paths.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::BuildHasherDefault;
+use std::path::Path;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -17,92 +21,97 @@ use serde::de::DeserializeOwned;
 use crate::Error;
 use crate::cases::{CaseList, Origin};
 use crate::jail::Jailed;
-use crate::record;
+use crate::record::{self, Stability};
 use crate::snapshot::digest::{self, Prehashed};
-use crate::snapshot::format;
+use crate::snapshot::size::{self, Biggest, CaseSize};
+use crate::snapshot::{self, Header, format};
 
 use super::Context;
 use super::compare::{Body, Comparison};
-use super::verdict::NewCase;
+use super::spill::Spill;
+use super::verdict::{NewCase, Tally};
 
 /// Cases run at a time.
 const BATCH: usize = 4096;
 
-/// Texts one after another in one buffer.
-#[derive(Debug, Default)]
-pub(crate) struct Texts {
-    text: String,
-    ends: Vec<usize>,
+#[cfg(test)]
+thread_local! {
+    /// Tests run smaller batches, to hold several in a few cases.
+    pub(crate) static BATCH_SIZE: std::cell::Cell<usize> = const { std::cell::Cell::new(BATCH) };
 }
 
-impl Texts {
-    fn with_capacity(texts: usize, bytes: usize) -> Texts {
-        Texts {
-            text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(texts),
-        }
-    }
-
-    /// Text `i`.
-    pub(crate) fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
-    }
-
-    /// The texts in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.get(i))
-    }
-
-    /// Ends the text written since the last one.
-    fn close(&mut self) {
-        self.ends.push(self.text.len());
-    }
-
-    /// The text written since the last one.
-    fn open(&self) -> &str {
-        &self.text[self.ends.last().copied().unwrap_or(0)..]
-    }
-
-    /// Drops the text written since the last one.
-    fn discard(&mut self) {
-        self.text.truncate(self.ends.last().copied().unwrap_or(0));
-    }
+fn batch_size() -> usize {
+    #[cfg(test)]
+    return BATCH_SIZE.with(|b| b.get());
+    #[cfg(not(test))]
+    BATCH
 }
 
-/// Every distinct input of a first recording with its behaviour, by the same position.
+/// A first recording: every distinct input in source order with its behaviour, as the
+/// body of the file to write.
 pub(crate) struct Fresh<'c, I> {
-    /// Their texts in the snapshot (`- input: …\n`), the first of equal inputs only, in
-    /// source order.
-    pub(crate) inputs: Texts,
-    /// The first input that does not read back exactly from its text, if any, with its
-    /// origin and its position among the kept (the round-trip check of
-    /// [`record::check_round_trip`], done as the texts are written: the shapes it needs are
-    /// not kept). Refused when a file would be written.
-    unprovable: Option<(&'c I, Origin, usize)>,
-    /// What each did.
-    pub(crate) behaviours: Texts,
+    /// Each case's input text (`- input: …\n`) and behaviour text, in order.
+    body: Spill,
+    /// How many cases the body holds.
+    len: usize,
+    /// Its size in bytes.
+    bytes: u64,
+    /// Its biggest cases, for a refusal over the size limit.
+    biggest: Vec<CaseSize>,
+    /// The first input that does not read back exactly from its text, if any (the
+    /// round-trip check of [`record::check_round_trip`], done as the texts are written: the
+    /// shapes it needs are not kept). Refused when a file would be written.
+    unprovable: Option<Unprovable<'c, I>>,
+}
+
+/// An input that does not read back exactly from its text.
+struct Unprovable<'c, I> {
+    input: &'c I,
+    origin: Origin,
+    text: String,
 }
 
 impl<I: Serialize + DeserializeOwned> Fresh<'_, I> {
     /// How many cases a written file holds.
     pub(crate) fn len(&self) -> usize {
-        self.inputs.ends.len()
-    }
-
-    /// (input text, behaviour text) of each case, in order.
-    pub(crate) fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.inputs.iter().zip(self.behaviours.iter())
+        self.len
     }
 
     /// Refuses an input that does not read back exactly, before a file holds it.
     pub(crate) fn proof(&self, jail: &str) -> Result<(), Error> {
-        let Some((input, origin, i)) = &self.unprovable else {
+        let Some(u) = &self.unprovable else {
             return Ok(());
         };
         // Checked again, alone, for its error.
-        let text = self.inputs.get(*i);
-        record::check_round_trip_each(jail, std::iter::once((*input, text, None, origin)))
+        let one = std::iter::once((u.input, u.text.as_str(), None, &u.origin));
+        record::check_round_trip_each(jail, one)
+    }
+
+    /// Writes `header` and the body to `path`, atomically; refused before anything is
+    /// written when the loader would refuse the file.
+    pub(crate) fn write(
+        &self,
+        jail: &str,
+        ctx: &Context<'_>,
+        path: &Path,
+        header: &Header,
+    ) -> Result<(), Error> {
+        let header = snapshot::render_header(header);
+        let total = header.len() as u64 + self.bytes.max(1);
+        if total > ctx.max_snapshot_size {
+            let biggest = self.biggest.clone();
+            return Err(size::too_big(jail, total, ctx.max_snapshot_size, biggest));
+        }
+        let io = |e| Error::io(path, "write the snapshot", e);
+        snapshot::write_atomic_with(path, |out| {
+            out.write_all(header.as_bytes()).map_err(io)?;
+            self.body.copy_to(out).map_err(io)?;
+            // As `snapshot::render`: a file ends with a line break, also with no case.
+            if self.bytes == 0 {
+                out.write_all(b"\n").map_err(io)?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -110,6 +119,9 @@ impl<I: Serialize + DeserializeOwned> Fresh<'_, I> {
 /// (or something else at its path) or the run is a shard. With `runs` above 1 each batch
 /// runs again that many times and a case that behaved differently is refused, as
 /// [`record::check_stable`] does.
+///
+/// An input that cannot be written, or a duplicate of a different value, is refused before
+/// what running found (as if every input were written before any ran).
 pub(crate) fn compare<'c, J: Jailed>(
     jail: &J,
     cases: &'c CaseList<'c, J::Input>,
@@ -120,38 +132,21 @@ pub(crate) fn compare<'c, J: Jailed>(
     if ctx.shard.is_some() || ctx.snapshot.symlink_metadata().is_ok() {
         return Ok(None);
     }
-    let (mut fresh, kept) = distinct(jail.name(), cases)?;
-    let mut tally = ctx.tally(jail.name());
-    tally.had_snapshot(false);
-    let mut stability = record::Stability::default();
-    let mut done = 0;
-    for batch in kept.chunks(BATCH) {
-        let inputs: Vec<&J::Input> = batch.iter().map(|&at| cases.input(at)).collect();
-        let observed = record::run_all(jail, &inputs, ctx.jobs, ctx.tick)?;
-        if ctx.runs > 1 {
-            stability.rerun(jail, &inputs, done, &observed, ctx.runs, ctx.jobs, ctx.tick)?;
+    let mut admit = Admit::new(jail.name(), cases);
+    let mut recording = Recording::new(jail, cases, ctx);
+    let mut batch = Batch::default();
+    loop {
+        batch.clear();
+        admit.fill(&mut batch)?;
+        if batch.at.is_empty() {
+            break;
         }
-        if done == 0 {
-            // The first batch tells how long a behaviour's text is.
-            let per_case = observed.iter().map(|o| o.text.len()).sum::<usize>() / batch.len();
-            fresh.behaviours.text.reserve(per_case * kept.len());
-            fresh.behaviours.ends.reserve(kept.len());
+        if let Err(e) = recording.run(&batch) {
+            admit.rest()?;
+            return Err(e);
         }
-        for (n, now) in observed.iter().enumerate() {
-            let i = done + n;
-            fresh.behaviours.text.push_str(&now.text);
-            fresh.behaviours.close();
-            let input = fresh.inputs.get(i);
-            tally.behaviour(input, &now.text);
-            tally.new_input(|| NewCase {
-                origin: cases.origin(batch[n]),
-                input: format::display_input(input),
-                actual: format::display_behaviour(&now.text),
-            });
-        }
-        done += batch.len();
     }
-    stability.finish(jail.name(), ctx.runs)?;
+    let (tally, fresh) = recording.finish(admit.unprovable)?;
     Ok(Some(Comparison {
         tally,
         snapshot: None,
@@ -161,11 +156,193 @@ pub(crate) fn compare<'c, J: Jailed>(
     }))
 }
 
-/// The inputs written so far, by 32 bits of the hash of their text (half the memory of 64
-/// bits); texts of equal key but different text are kept apart in `other`.
+/// The kept inputs of one batch: their texts one after another, and their positions.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    ends: Vec<usize>,
+    at: Vec<usize>,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.at.clear();
+    }
+
+    /// The text of input `i` of the batch.
+    fn input(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// Where the text being written starts.
+    fn open(&self) -> usize {
+        self.ends.last().copied().unwrap_or(0)
+    }
+}
+
+/// Writes each input's text and keeps the first of equal inputs (as [`record::prepare`]
+/// does, with the same refusal of different values written alike), proving the kept ones
+/// read back exactly.
+struct Admit<'j, 'c, I> {
+    jail: &'j str,
+    cases: &'c CaseList<'c, I>,
+    /// The position of the next input.
+    next: usize,
+    seen: Seen,
+    proof: record::RoundTrip,
+    unprovable: Option<Unprovable<'c, I>>,
+}
+
+impl<'j, 'c, I: Serialize + DeserializeOwned> Admit<'j, 'c, I> {
+    fn new(jail: &'j str, cases: &'c CaseList<'c, I>) -> Self {
+        Admit {
+            jail,
+            cases,
+            next: 0,
+            seen: Seen::with_capacity(cases.len()),
+            proof: record::RoundTrip::default(),
+            unprovable: None,
+        }
+    }
+
+    /// Fills `batch` with the next inputs, up to [`BATCH`] kept ones.
+    fn fill(&mut self, batch: &mut Batch) -> Result<(), Error> {
+        let (cases, size) = (self.cases, batch_size());
+        while batch.at.len() < size && self.next < cases.len() {
+            let at = self.next;
+            self.next += 1;
+            let input = cases.input(at);
+            let shape = format::write_input_shaped(&mut batch.text, input)
+                .map_err(|e| record::unrepresentable(self.jail, &cases.origin(at), &e))?;
+            let text = &batch.text[batch.open()..];
+            if let Some(earlier) = self.seen.earlier(cases, text, at) {
+                let first = (cases.input(earlier), text, &cases.origin(earlier));
+                record::same_value_as(self.jail, first, (input, &cases.origin(at)))?;
+                batch.text.truncate(batch.open());
+                continue;
+            }
+            if self.unprovable.is_none() && !self.proof.knows(shape) {
+                let origin = cases.origin(at);
+                if self
+                    .proof
+                    .check(self.jail, input, text, shape, &origin)
+                    .is_err()
+                {
+                    let text = text.to_string();
+                    self.unprovable = Some(Unprovable {
+                        input,
+                        origin,
+                        text,
+                    });
+                }
+            }
+            batch.ends.push(batch.text.len());
+            batch.at.push(at);
+        }
+        Ok(())
+    }
+
+    /// Goes through the inputs not admitted yet, for a refusal of one of them.
+    fn rest(&mut self) -> Result<(), Error> {
+        let mut batch = Batch::default();
+        while self.next < self.cases.len() {
+            batch.clear();
+            self.fill(&mut batch)?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs the batches and counts and keeps what they did.
+struct Recording<'a, 'c, J: Jailed> {
+    jail: &'a J,
+    cases: &'c CaseList<'c, J::Input>,
+    ctx: &'a Context<'a>,
+    tally: Tally,
+    stability: Stability,
+    body: Spill,
+    /// Cases done.
+    done: usize,
+    bytes: u64,
+    biggest: Biggest,
+}
+
+impl<'a, 'c, J: Jailed> Recording<'a, 'c, J> {
+    fn new(jail: &'a J, cases: &'c CaseList<'c, J::Input>, ctx: &'a Context<'a>) -> Self {
+        let mut tally = ctx.tally(jail.name());
+        tally.had_snapshot(false);
+        Recording {
+            jail,
+            cases,
+            ctx,
+            tally,
+            stability: Stability::default(),
+            body: Spill::default(),
+            done: 0,
+            bytes: 0,
+            biggest: Biggest::default(),
+        }
+    }
+
+    /// Runs one batch (`runs` times) and appends its cases to the body.
+    fn run(&mut self, batch: &Batch) -> Result<(), Error> {
+        let (jail, ctx, cases) = (self.jail, self.ctx, self.cases);
+        let inputs: Vec<&J::Input> = batch.at.iter().map(|&at| cases.input(at)).collect();
+        let observed = record::run_all(jail, &inputs, ctx.jobs, ctx.tick)?;
+        if ctx.runs > 1 {
+            let done = self.done;
+            let stability = &mut self.stability;
+            stability.rerun(jail, &inputs, done, &observed, ctx.runs, ctx.jobs, ctx.tick)?;
+        }
+        for (n, now) in observed.iter().enumerate() {
+            let input = batch.input(n);
+            self.tally.behaviour(input, &now.text);
+            self.tally.new_input(|| NewCase {
+                origin: cases.origin(batch.at[n]),
+                input: format::display_input(input),
+                actual: format::display_behaviour(&now.text),
+            });
+            let bytes = (input.len() + now.text.len()) as u64;
+            self.bytes += bytes;
+            let number = self.done + n + 1;
+            self.biggest
+                .offer(number, bytes, || format::display_input(input));
+            self.body.push(input)?;
+            self.body.push(&now.text)?;
+        }
+        self.done += batch.at.len();
+        Ok(())
+    }
+
+    /// The count, and the body to write once every case ran.
+    fn finish(
+        mut self,
+        unprovable: Option<Unprovable<'c, J::Input>>,
+    ) -> Result<(Tally, Fresh<'c, J::Input>), Error> {
+        self.stability.finish(self.jail.name(), self.ctx.runs)?;
+        self.body.finish()?;
+        let fresh = Fresh {
+            body: self.body,
+            len: self.done,
+            bytes: self.bytes,
+            biggest: self.biggest.into_cases(),
+            unprovable,
+        };
+        Ok((self.tally, fresh))
+    }
+}
+
+/// The inputs written so far: the position of each by 32 bits of the hash of its text
+/// (half the memory of 64 bits); texts of equal key but different text are kept apart in
+/// `other`.
 struct Seen {
     first: HashMap<u32, u32, BuildHasherDefault<Prehashed>>,
     other: HashMap<String, usize>,
+    /// An earlier input's text, written again to compare.
+    again: String,
 }
 
 impl Seen {
@@ -173,89 +350,35 @@ impl Seen {
         Seen {
             first: HashMap::with_capacity_and_hasher(n, Default::default()),
             other: HashMap::new(),
+            again: String::new(),
         }
     }
 
-    /// The earlier input with this text, if any; else `text` is remembered as input `count`.
-    fn earlier(&mut self, inputs: &Texts, text: &str, count: usize) -> Option<usize> {
-        match self.first.entry(digest::hash(text) as u32) {
+    /// The position of the earlier input with this text, if any; else `text` is remembered
+    /// as the text of input `at`.
+    fn earlier<I: Serialize>(
+        &mut self,
+        cases: &CaseList<'_, I>,
+        text: &str,
+        at: usize,
+    ) -> Option<usize> {
+        let slot = match self.first.entry(digest::hash(text) as u32) {
             Entry::Vacant(slot) => {
-                slot.insert(count as u32);
+                slot.insert(at as u32);
+                return None;
+            }
+            Entry::Occupied(slot) => *slot.get() as usize,
+        };
+        self.again.clear();
+        if format::write_input(&mut self.again, cases.input(slot)).is_ok() && self.again == text {
+            return Some(slot);
+        }
+        match self.other.get(text) {
+            Some(&i) => Some(i),
+            None => {
+                self.other.insert(text.to_string(), at);
                 None
             }
-            Entry::Occupied(slot) if inputs.get(*slot.get() as usize) == text => {
-                Some(*slot.get() as usize)
-            }
-            Entry::Occupied(_) => match self.other.get(text) {
-                Some(&i) => Some(i),
-                None => {
-                    self.other.insert(text.to_string(), count);
-                    None
-                }
-            },
         }
     }
-}
-
-/// Writes each case's input text and keeps the first of equal inputs (as
-/// [`record::prepare`] does, with the same refusal of different values written alike).
-/// Returns the texts and the positions of the kept cases; no input is copied.
-fn distinct<'c, I: Serialize + DeserializeOwned>(
-    jail: &str,
-    cases: &'c CaseList<'c, I>,
-) -> Result<(Fresh<'c, I>, Vec<usize>), Error> {
-    let n = cases.len();
-    let mut inputs = Texts::with_capacity(n, 0);
-    let mut proof = record::RoundTrip::default();
-    let mut unprovable = None;
-    let mut kept = Vec::with_capacity(n);
-    let mut seen = Seen::with_capacity(n);
-    // Duplicates (earlier kept, this one), checked once the kept cases are known.
-    let mut duplicates: Vec<(usize, usize)> = Vec::new();
-    let mut failed: Option<Error> = None;
-    for (at, input) in cases.inputs().enumerate() {
-        let shape = match format::write_input_shaped(&mut inputs.text, input) {
-            Ok(shape) => shape,
-            Err(e) => {
-                failed = Some(record::unrepresentable(jail, &cases.origin(at), &e));
-                break;
-            }
-        };
-        if at == 0 {
-            // The first input tells how long an input's text is.
-            inputs.text.reserve(inputs.text.len() * n);
-        }
-        let text = inputs.open();
-        match seen.earlier(&inputs, text, kept.len()) {
-            Some(i) => {
-                inputs.discard();
-                duplicates.push((i, at));
-            }
-            None => {
-                if unprovable.is_none() && !proof.knows(shape) {
-                    let origin = cases.origin(at);
-                    if proof.check(jail, input, text, shape, &origin).is_err() {
-                        unprovable = Some((input, origin, kept.len()));
-                    }
-                }
-                inputs.close();
-                kept.push(at);
-            }
-        }
-    }
-    // A duplicate comes before the case that failed, if one did: its refusal comes first.
-    for &(i, at) in &duplicates {
-        let (e, again) = (kept[i], cases.input(at));
-        let earlier = (cases.input(e), inputs.get(i), &cases.origin(e));
-        record::same_value_as(jail, earlier, (again, &cases.origin(at)))?;
-    }
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    let fresh = Fresh {
-        inputs,
-        unprovable,
-        behaviours: Texts::default(),
-    };
-    Ok((fresh, kept))
 }

@@ -321,11 +321,19 @@ fn a_first_recording_and_the_matching_comparison_give_identical_verdicts_and_fil
                 (1u64..4).prop_map(|i| Some(crate::shard::Shard { index: i, count: 3 }))
             ],
         ),
+        // Where a first recording's body moves from memory to a temporary file, and how
+        // many cases it runs at a time.
+        (
+            prop_oneof![Just(usize::MAX), 0usize..400],
+            prop_oneof![Just(4096), 1usize..6],
+        ),
     );
     runner
         .run(
             &strategy,
-            |(inputs, kind, env, (jobs, runs), shown, (limit, shard))| {
+            |(inputs, kind, env, (jobs, runs), shown, (limit, shard), (spill, batch))| {
+                super::spill::BOUND.with(|b| b.set(spill));
+                fresh::BATCH_SIZE.with(|b| b.set(batch));
                 let fresh = tempfile::tempdir().unwrap();
                 let general = tempfile::tempdir().unwrap();
                 let jail = || match kind {
@@ -361,4 +369,85 @@ fn the_first_recording_path_runs_only_when_there_is_no_snapshot() {
     assert_eq!(found.tally.finish().new, 3);
     verify(&jail, cases(), &ctx).unwrap();
     assert!(fresh::compare(&jail, &list, &ctx).unwrap().is_none());
+}
+
+/// An input that may not be written (`Bytes`), or be written like another value (`Float`
+/// of a NaN with either sign).
+#[derive(Debug, Clone)]
+enum Awkward {
+    Number(u16),
+    Float(f64),
+    Bytes,
+}
+
+impl serde::Serialize for Awkward {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Awkward::Number(n) => s.serialize_u16(*n),
+            Awkward::Float(f) => s.serialize_f64(*f),
+            Awkward::Bytes => s.serialize_bytes(&[0, 159]),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Awkward {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        f64::deserialize(d).map(Awkward::Float)
+    }
+}
+
+fn awkward() -> impl Strategy<Value = Awkward> {
+    prop_oneof![
+        8 => (0u16..30).prop_map(Awkward::Number),
+        1 => Just(Awkward::Float(f64::NAN)),
+        1 => Just(Awkward::Float(-f64::NAN)),
+        1 => Just(Awkward::Bytes),
+    ]
+}
+
+#[test]
+fn a_first_recording_refuses_inputs_and_outcomes_as_the_matching_comparison_does() {
+    let config = Config {
+        cases: 160,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[13; 32]);
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    let strategy = (
+        proptest::collection::vec(awkward(), 0..30),
+        1usize..3,
+        prop_oneof![Just(usize::MAX), 0usize..200],
+        prop_oneof![Just(4096), 1usize..6],
+    );
+    runner
+        .run(&strategy, |(inputs, jobs, spill, batch)| {
+            super::spill::BOUND.with(|b| b.set(spill));
+            fresh::BATCH_SIZE.with(|b| b.set(batch));
+            // A number 13 returns a NaN with its sign set, which no snapshot may hold.
+            let jail = Jail::new("agree", |a: Awkward| match a {
+                Awkward::Number(13) => -f64::NAN,
+                Awkward::Number(n) => f64::from(n),
+                _ => 0.5,
+            });
+            let fresh = tempfile::tempdir().unwrap();
+            let general = tempfile::tempdir().unwrap();
+            let sources = split_awkward(&inputs);
+            let env = || env(UpdateMode::Auto, false);
+            let a = verify(
+                &jail,
+                sources.case_list(),
+                &context(fresh.path(), env(), jobs, 10),
+            );
+            let copies = sources.generate();
+            let b = verify_matched(&jail, copies, &context(general.path(), env(), jobs, 10));
+            prop_assert_eq!(outcome(fresh.path(), a), outcome(general.path(), b));
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn split_awkward(inputs: &[Awkward]) -> Cases<Awkward> {
+    let (a, b) = inputs.split_at(inputs.len() / 3);
+    Cases::new().list(a.to_vec()).list(b.to_vec())
 }

@@ -112,9 +112,8 @@ fn write_file<J: Jailed>(
         }
         Body::Fresh(fresh) => {
             fresh.proof(jail.name())?;
-            let classes = Distribution::of(fresh.texts());
-            let header = make_header(jail, ctx, fresh.len(), pending, &classes);
-            write_built(jail.name(), ctx, path, &header, || fresh.texts())
+            let header = make_header(jail, ctx, fresh.len(), pending, recorded);
+            fresh.write(jail.name(), ctx, path, &header)
         }
         Body::Recording {
             changes,
