@@ -74,7 +74,41 @@ fn shell_metacharacters_in_args_reach_the_program_verbatim() {
 }
 
 #[test]
-fn each_case_runs_in_a_fresh_temp_dir_that_is_removed_afterwards() {
+fn a_case_gets_the_directory_an_earlier_case_left_as_made_and_none_is_left_at_exit() {
+    let project = Project::new("reuse");
+    project
+        .kaizen(["-j1", "record", "--runs", "1"])
+        .run()
+        .code(0);
+    let seen: Vec<String> = project.read("seen.txt").lines().map(String::from).collect();
+    let [a, b, write, c, mode, d, folder, e, f] = &seen[..] else {
+        panic!("one line per case: {seen:?}");
+    };
+    assert!(
+        a == b && b == write,
+        "untouched, the directory is handed on: {seen:?}"
+    );
+    assert_ne!(
+        c, write,
+        "a directory a file was written in is not: {seen:?}"
+    );
+    assert_eq!(mode, c, "{seen:?}");
+    assert_ne!(d, mode, "nor one whose mode changed: {seen:?}");
+    assert_eq!(folder, d, "{seen:?}");
+    assert_ne!(e, folder, "nor one with a folder left in it: {seen:?}");
+    assert_eq!(f, e, "{seen:?}");
+    for dir in &seen {
+        assert!(!std::path::Path::new(dir).exists(), "{dir} was not removed");
+    }
+    assert!(
+        project.left_in_tmp().is_empty(),
+        "{:?}",
+        project.left_in_tmp()
+    );
+}
+
+#[test]
+fn each_case_with_files_runs_in_a_fresh_temp_dir_that_is_removed_afterwards() {
     let project = Project::new("meta");
     project.kaizen(["record"]).run().code(0);
     project.kaizen(["verify"]).run().code(0);

@@ -59,6 +59,7 @@ mod bytes;
 mod capture;
 mod captured;
 mod case;
+mod case_dir;
 mod error;
 mod fields;
 pub mod generate;
@@ -105,6 +106,8 @@ pub struct CommandJail {
     cases: spec::SpecCases,
     /// `port:` and `generate:`.
     extras: spec_extra::Extras,
+    /// Case directories earlier cases left as they were made.
+    spares: case_dir::SpareDirs,
 }
 
 impl CommandJail {
@@ -120,6 +123,7 @@ impl CommandJail {
             settings,
             cases,
             extras,
+            spares: Default::default(),
         })
     }
 
@@ -134,6 +138,7 @@ impl CommandJail {
             },
             cases: self.cases.clone(),
             extras: spec_extra::Extras::default(),
+            spares: Default::default(),
         })
     }
 
@@ -220,7 +225,7 @@ impl CommandJail {
     /// Never panics: problems on kaizen's side (the program cannot start, an
     /// output is over the capture limit, ...) come back as [`Ending::Failed`].
     pub fn run(&self, case: &CommandCase) -> ProcessOutcome {
-        let mut outcome = run::run_case(&self.settings, case);
+        let mut outcome = run::run_case(&self.settings, &self.spares, case);
         if let Ending::Failed(failure) = &mut outcome.ending {
             failure.case = case.summary();
         }

@@ -38,6 +38,12 @@ pub fn adopt_orphans() -> bool {
     false
 }
 
+/// True once this process adopts orphans: a case's processes are then all gone when the
+/// case ends.
+pub(crate) fn adopting() -> bool {
+    ADOPTING.load(Ordering::SeqCst)
+}
+
 /// Kills and reaps every child of this process that is not the program of a running case
 /// (`running` lists their process groups, whose leaders they are): the strays that left a
 /// case's group and were adopted. Does nothing unless [`adopt_orphans`] succeeded.

@@ -1,21 +1,20 @@
-//! Running one case of a command jail in a fresh, always-removed case directory.
+//! Running one case of a command jail in a case directory of its own (`case_dir.rs`).
 
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use super::bytes::Data;
 use super::captured::capture_files;
 use super::case::CommandCase;
+use super::case_dir::{CaseDir, SpareDirs};
 use super::error::HINT_MARK;
 use super::fields::check_relative;
 use super::outcome::{CapturedFile, Failure, ProcessOutcome};
 use super::program_file::{child_path, resolve};
-use super::running::{self, INTERRUPTED};
 use super::script::fill_script;
 use super::scrub::{CASE_DIR_MARK, PathMark, scrub};
 use super::spec::{Program, Settings};
@@ -23,8 +22,12 @@ pub(crate) use super::supervise::{Limits, supervise};
 use super::total::CaseTotal;
 
 /// Runs one case; never panics (an internal panic becomes a `failed` outcome).
-pub(crate) fn run_case(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
-    match panic::catch_unwind(AssertUnwindSafe(|| run_in_case_dir(settings, case))) {
+pub(crate) fn run_case(
+    settings: &Settings,
+    spares: &SpareDirs,
+    case: &CommandCase,
+) -> ProcessOutcome {
+    match panic::catch_unwind(AssertUnwindSafe(|| run_in_case_dir(settings, spares, case))) {
         Ok(outcome) => outcome,
         Err(payload) => {
             let why = payload
@@ -39,73 +42,19 @@ pub(crate) fn run_case(settings: &Settings, case: &CommandCase) -> ProcessOutcom
     }
 }
 
-/// The case directory: removed on drop, also after a timeout or a panic,
-/// even if the program took away its own write permissions.
-///
-/// It is made directly under the canonical temp folder, so its path needs no
-/// resolving per case; and an empty one (the common case) is removed with one
-/// `rmdir`. Both matter: on a disk-backed `/tmp` busy with writeback, these
-/// metadata operations are most of kaizen's own cost per case.
-struct CaseDir {
-    path: PathBuf,
-}
-
-impl CaseDir {
-    fn create(base: &Path) -> Result<CaseDir, String> {
-        let permit = running::start().ok_or(INTERRUPTED)?;
-        let dir = tempfile::Builder::new()
-            .prefix("kaizen-case-")
-            .tempdir_in(base)
-            .map_err(|err| format!("cannot create a temporary case directory: {err}"))?;
-        let path = dir.keep();
-        running::add_dir(&permit, &path);
-        Ok(CaseDir { path })
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for CaseDir {
-    fn drop(&mut self) {
-        remove_case_dir(&self.path);
-        running::forget_dir(&self.path);
-    }
-}
-
-/// Removes a case directory: an empty one with one `rmdir`, else with everything in it,
-/// even if the program took away its own write permissions.
-pub(crate) fn remove_case_dir(dir: &Path) {
-    if fs::remove_dir(dir).is_err() && fs::remove_dir_all(dir).is_err() {
-        make_dirs_writable(dir);
-        let _ = fs::remove_dir_all(dir);
-    }
-}
-
-fn make_dirs_writable(dir: &Path) {
-    let Ok(meta) = fs::symlink_metadata(dir) else {
-        return;
-    };
-    if !meta.is_dir() {
-        return;
-    }
-    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
-    if let Ok(entries) = fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            make_dirs_writable(&entry.path());
-        }
-    }
-}
-
-fn run_in_case_dir(settings: &Settings, case: &CommandCase) -> ProcessOutcome {
-    try_run_in_case_dir(settings, case).unwrap_or_else(ProcessOutcome::failed)
+fn run_in_case_dir(settings: &Settings, spares: &SpareDirs, case: &CommandCase) -> ProcessOutcome {
+    try_run_in_case_dir(settings, spares, case).unwrap_or_else(ProcessOutcome::failed)
 }
 
 /// The steps of a case: a fresh directory with the case's files, the program run in it,
-/// the files it wrote captured, everything scrubbed, the directory removed.
-fn try_run_in_case_dir(settings: &Settings, case: &CommandCase) -> Result<ProcessOutcome, Failure> {
-    let case_dir = CaseDir::create(&settings.temp.canonical)?;
+/// the files it wrote captured, everything scrubbed, the directory removed (or, left as it
+/// was made, kept for the jail's next case).
+fn try_run_in_case_dir(
+    settings: &Settings,
+    spares: &SpareDirs,
+    case: &CommandCase,
+) -> Result<ProcessOutcome, Failure> {
+    let case_dir = CaseDir::create(&settings.temp.canonical, spares)?;
     let dir = case_dir.path();
     place_files(dir, case)?;
     let mut command = build_command(settings, case, dir)?;
@@ -133,7 +82,11 @@ fn try_run_in_case_dir(settings: &Settings, case: &CommandCase) -> Result<Proces
         }
     }
     scrub_outcome(&mut outcome, &path_marks(settings, dir), settings);
-    drop(case_dir);
+    if is_timeout(&outcome) {
+        drop(case_dir);
+    } else {
+        case_dir.done(spares);
+    }
     Ok(outcome)
 }
 

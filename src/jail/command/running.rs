@@ -116,7 +116,7 @@ pub fn stop_running() -> usize {
     }
     super::reaper::kill_strays();
     for dir in &dirs {
-        super::run::remove_case_dir(dir);
+        super::case_dir::remove_case_dir(dir);
     }
     groups.len()
 }
