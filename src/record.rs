@@ -379,8 +379,33 @@ pub fn check_stable<J: Jailed>(
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
     let mut stability = Stability::default();
-    stability.rerun(jail, inputs, 0, first, runs, jobs, tick)?;
+    let first: Vec<&str> = first.iter().map(|o| o.text.as_str()).collect();
+    stability.rerun(jail, inputs, 0, &first, runs, jobs, tick)?;
     stability.finish(jail.name(), runs)
+}
+
+/// Runs `jail` on every input as [`run_all`] does, appending the text of each behaviour to
+/// `out` and where it ends to `ends`: one buffer for all, when one thread runs them.
+pub(crate) fn run_into<J: Jailed>(
+    jail: &J,
+    inputs: &[&J::Input],
+    jobs: usize,
+    tick: &(dyn Fn() + Sync),
+    (out, ends): (&mut String, &mut Vec<usize>),
+) -> Result<(), Error> {
+    if jobs > 1 && inputs.len() > 1 {
+        for observed in run_all(jail, inputs, jobs, tick)? {
+            out.push_str(&observed.text);
+            ends.push(out.len());
+        }
+        return Ok(());
+    }
+    for input in inputs {
+        observe_into(jail, input, out)?;
+        tick();
+        ends.push(out.len());
+    }
+    Ok(())
 }
 
 /// What the later runs of a recording found, gathered part by part: the cases shown are the
@@ -400,23 +425,30 @@ const UNSTABLE_SHOWN: usize = 5;
 
 impl Stability {
     /// Runs `inputs` (cases `offset..`) `runs - 1` more times and compares each run with
-    /// `first`.
+    /// the `first` behaviours' texts.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn rerun<J: Jailed>(
         &mut self,
         jail: &J,
         inputs: &[&J::Input],
         offset: usize,
-        first: &[Observed],
+        first: &[&str],
         runs: usize,
         jobs: usize,
         tick: &(dyn Fn() + Sync),
     ) -> Result<(), Error> {
+        let mut again = String::new();
+        let mut ends = Vec::with_capacity(inputs.len());
         for run in 1..runs {
-            let again = run_all(jail, inputs, jobs, tick)?;
-            for (i, (a, b)) in first.iter().zip(&again).enumerate() {
-                if a.text != b.text && self.unstable.insert(offset + i) {
-                    self.found((run, offset + i), inputs[i], &a.text, &b.text);
+            again.clear();
+            ends.clear();
+            run_into(jail, inputs, jobs, tick, (&mut again, &mut ends))?;
+            let mut start = 0;
+            for (i, (a, &end)) in first.iter().zip(&ends).enumerate() {
+                let b = &again[start..end];
+                start = end;
+                if *a != b && self.unstable.insert(offset + i) {
+                    self.found((run, offset + i), inputs[i], a, b);
                 }
             }
         }

@@ -29,6 +29,7 @@ mod lockstep;
 mod matched;
 mod plan;
 mod redaction_note;
+mod seen;
 mod spill;
 #[cfg(test)]
 mod tests;

@@ -10,9 +10,6 @@
 //! a hash match the earlier input is written again to compare the texts. Same verdict,
 //! same file: a test in `verify::tests` compares both paths.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::hash::BuildHasherDefault;
 use std::path::Path;
 
 use serde::Serialize;
@@ -22,12 +19,13 @@ use crate::Error;
 use crate::cases::{CaseList, Origin};
 use crate::jail::Jailed;
 use crate::record::{self, Stability};
-use crate::snapshot::digest::{self, Prehashed};
+use crate::snapshot::digest;
 use crate::snapshot::size::{self, Biggest, CaseSize};
 use crate::snapshot::{self, Header, format};
 
 use super::Context;
 use super::compare::{Body, Comparison};
+use super::seen::Seen;
 use super::spill::Spill;
 use super::verdict::{NewCase, Tally};
 
@@ -191,6 +189,12 @@ struct Admit<'j, 'c, I> {
     cases: &'c CaseList<'c, I>,
     /// The position of the next input.
     next: usize,
+    /// The next inputs written, before the duplicates among them are dropped.
+    staged: Batch,
+    /// The hash of each staged text.
+    hashes: Vec<u64>,
+    /// The shape of each staged input (see [`format::write_input_shaped`]).
+    shapes: Vec<Option<u64>>,
     seen: Seen,
     proof: record::RoundTrip,
     unprovable: Option<Unprovable<'c, I>>,
@@ -202,28 +206,67 @@ impl<'j, 'c, I: Serialize + DeserializeOwned> Admit<'j, 'c, I> {
             jail,
             cases,
             next: 0,
+            staged: Batch::default(),
+            hashes: Vec::new(),
+            shapes: Vec::new(),
             seen: Seen::with_capacity(cases.len()),
             proof: record::RoundTrip::default(),
             unprovable: None,
         }
     }
 
-    /// Fills `batch` with the next inputs, up to [`BATCH`] kept ones.
+    /// Fills `batch` with the next distinct inputs, from up to a batch of inputs (more when
+    /// all of those were duplicates).
     fn fill(&mut self, batch: &mut Batch) -> Result<(), Error> {
+        while batch.at.is_empty() && self.next < self.cases.len() {
+            let failed = self.stage();
+            self.seen.touch(&self.hashes);
+            // A duplicate before the input that could not be written is refused first.
+            self.keep_distinct(batch)?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the next inputs' texts, up to a batch; stops at an input that cannot be
+    /// written, and returns its refusal.
+    fn stage(&mut self) -> Option<Error> {
         let (cases, size) = (self.cases, batch_size());
-        while batch.at.len() < size && self.next < cases.len() {
+        let staged = &mut self.staged;
+        staged.clear();
+        self.hashes.clear();
+        self.shapes.clear();
+        while staged.at.len() < size && self.next < cases.len() {
             let at = self.next;
             self.next += 1;
-            let input = cases.input(at);
-            let shape = format::write_input_shaped(&mut batch.text, input)
-                .map_err(|e| record::unrepresentable(self.jail, &cases.origin(at), &e))?;
-            let text = &batch.text[batch.open()..];
-            if let Some(earlier) = self.seen.earlier(cases, text, at) {
+            match format::write_input_shaped(&mut staged.text, cases.input(at)) {
+                Ok(shape) => {
+                    self.hashes
+                        .push(digest::hash(&staged.text[staged.open()..]));
+                    self.shapes.push(shape);
+                    staged.ends.push(staged.text.len());
+                    staged.at.push(at);
+                }
+                Err(e) => return Some(record::unrepresentable(self.jail, &cases.origin(at), &e)),
+            }
+        }
+        None
+    }
+
+    /// Moves the staged inputs not seen before into `batch`; refuses a duplicate whose
+    /// value differs from the first.
+    fn keep_distinct(&mut self, batch: &mut Batch) -> Result<(), Error> {
+        let cases = self.cases;
+        for (i, &at) in self.staged.at.iter().enumerate() {
+            let (text, input) = (self.staged.input(i), cases.input(at));
+            if let Some(earlier) = self.seen.earlier(cases, text, self.hashes[i], at) {
                 let first = (cases.input(earlier), text, &cases.origin(earlier));
                 record::same_value_as(self.jail, first, (input, &cases.origin(at)))?;
-                batch.text.truncate(batch.open());
                 continue;
             }
+            let shape = self.shapes[i];
             if self.unprovable.is_none() && !self.proof.knows(shape) {
                 let origin = cases.origin(at);
                 if self
@@ -239,6 +282,7 @@ impl<'j, 'c, I: Serialize + DeserializeOwned> Admit<'j, 'c, I> {
                     });
                 }
             }
+            batch.text.push_str(text);
             batch.ends.push(batch.text.len());
             batch.at.push(at);
         }
@@ -263,6 +307,8 @@ struct Recording<'a, 'c, J: Jailed> {
     ctx: &'a Context<'a>,
     tally: Tally,
     stability: Stability,
+    /// The behaviours of the batch being run, by the same position.
+    behaviours: Batch,
     body: Spill,
     /// Cases done.
     done: usize,
@@ -280,6 +326,7 @@ impl<'a, 'c, J: Jailed> Recording<'a, 'c, J> {
             ctx,
             tally,
             stability: Stability::default(),
+            behaviours: Batch::default(),
             body: Spill::default(),
             done: 0,
             bytes: 0,
@@ -291,29 +338,33 @@ impl<'a, 'c, J: Jailed> Recording<'a, 'c, J> {
     fn run(&mut self, batch: &Batch) -> Result<(), Error> {
         let (jail, ctx, cases) = (self.jail, self.ctx, self.cases);
         let inputs: Vec<&J::Input> = batch.at.iter().map(|&at| cases.input(at)).collect();
-        let observed = record::run_all(jail, &inputs, ctx.jobs, ctx.tick)?;
+        let now = &mut self.behaviours;
+        now.clear();
+        let out = (&mut now.text, &mut now.ends);
+        record::run_into(jail, &inputs, ctx.jobs, ctx.tick, out)?;
         if ctx.runs > 1 {
-            let done = self.done;
+            let first: Vec<&str> = (0..inputs.len()).map(|n| now.input(n)).collect();
+            let (done, runs) = (self.done, ctx.runs);
             let stability = &mut self.stability;
-            stability.rerun(jail, &inputs, done, &observed, ctx.runs, ctx.jobs, ctx.tick)?;
+            stability.rerun(jail, &inputs, done, &first, runs, ctx.jobs, ctx.tick)?;
         }
-        for (n, now) in observed.iter().enumerate() {
-            let input = batch.input(n);
-            self.tally.behaviour(input, &now.text);
+        for n in 0..inputs.len() {
+            let (input, now) = (batch.input(n), now.input(n));
+            self.tally.behaviour(input, now);
             self.tally.new_input(|| NewCase {
                 origin: cases.origin(batch.at[n]),
                 input: format::display_input(input),
-                actual: format::display_behaviour(&now.text),
+                actual: format::display_behaviour(now),
             });
-            let bytes = (input.len() + now.text.len()) as u64;
+            let bytes = (input.len() + now.len()) as u64;
             self.bytes += bytes;
             let number = self.done + n + 1;
             self.biggest
                 .offer(number, bytes, || format::display_input(input));
             self.body.push(input)?;
-            self.body.push(&now.text)?;
+            self.body.push(now)?;
         }
-        self.done += batch.at.len();
+        self.done += inputs.len();
         Ok(())
     }
 
@@ -332,53 +383,5 @@ impl<'a, 'c, J: Jailed> Recording<'a, 'c, J> {
             unprovable,
         };
         Ok((self.tally, fresh))
-    }
-}
-
-/// The inputs written so far: the position of each by 32 bits of the hash of its text
-/// (half the memory of 64 bits); texts of equal key but different text are kept apart in
-/// `other`.
-struct Seen {
-    first: HashMap<u32, u32, BuildHasherDefault<Prehashed>>,
-    other: HashMap<String, usize>,
-    /// An earlier input's text, written again to compare.
-    again: String,
-}
-
-impl Seen {
-    fn with_capacity(n: usize) -> Seen {
-        Seen {
-            first: HashMap::with_capacity_and_hasher(n, Default::default()),
-            other: HashMap::new(),
-            again: String::new(),
-        }
-    }
-
-    /// The position of the earlier input with this text, if any; else `text` is remembered
-    /// as the text of input `at`.
-    fn earlier<I: Serialize>(
-        &mut self,
-        cases: &CaseList<'_, I>,
-        text: &str,
-        at: usize,
-    ) -> Option<usize> {
-        let slot = match self.first.entry(digest::hash(text) as u32) {
-            Entry::Vacant(slot) => {
-                slot.insert(at as u32);
-                return None;
-            }
-            Entry::Occupied(slot) => *slot.get() as usize,
-        };
-        self.again.clear();
-        if format::write_input(&mut self.again, cases.input(slot)).is_ok() && self.again == text {
-            return Some(slot);
-        }
-        match self.other.get(text) {
-            Some(&i) => Some(i),
-            None => {
-                self.other.insert(text.to_string(), at);
-                None
-            }
-        }
     }
 }
