@@ -16,6 +16,8 @@ const IN_MEMORY: usize = 4 << 20;
 thread_local! {
     /// Tests move the text to a file sooner, to read it back from there.
     pub(crate) static BOUND: std::cell::Cell<usize> = const { std::cell::Cell::new(IN_MEMORY) };
+    /// Tests name a folder of their own for the file.
+    static FOLDER: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
 }
 
 fn bound() -> usize {
@@ -25,11 +27,23 @@ fn bound() -> usize {
     IN_MEMORY
 }
 
-/// Text written in order: in memory up to a bound, then in an unnamed temporary file.
+/// Where the file is made: the system's folder for temporary files.
+fn folder() -> PathBuf {
+    #[cfg(test)]
+    if let Some(folder) = FOLDER.with(|f| f.borrow().clone()) {
+        return folder;
+    }
+    std::env::temp_dir()
+}
+
+/// Text written in order: in memory up to a bound, then in an unnamed temporary file (or
+/// still in memory when no such file can be made).
 #[derive(Default)]
 pub(crate) struct Spill {
     memory: Vec<u8>,
     file: Option<Spilled>,
+    /// No temporary file could be made: the text stays in memory.
+    in_memory: bool,
 }
 
 /// The temporary file the text moved to.
@@ -48,8 +62,11 @@ impl Drop for Spilled {
 impl Spill {
     /// Appends `text`.
     pub(crate) fn push(&mut self, text: &str) -> Result<(), Error> {
-        if self.file.is_none() && self.memory.len() + text.len() > bound() {
-            self.file = Some(self.open()?);
+        if self.file.is_none() && !self.in_memory && self.memory.len() + text.len() > bound() {
+            match self.open() {
+                Ok(file) => self.file = Some(file),
+                Err(_) => self.in_memory = true,
+            }
         }
         match &mut self.file {
             Some(file) => file
@@ -64,27 +81,26 @@ impl Spill {
     }
 
     /// Moves the text so far to a new temporary file, which takes the rest.
-    fn open(&mut self) -> Result<Spilled, Error> {
+    fn open(&mut self) -> io::Result<Spilled> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let path = std::env::temp_dir().join(format!(
+        let path = folder().join(format!(
             ".kaizen-recording-{}-{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        let io = |e| Error::io(&path, "write a temporary file", e);
         let file = File::options()
             .read(true)
             .write(true)
             .create_new(true)
-            .open(&path)
-            .map_err(io)?;
+            .open(&path)?;
         // On Unix the open file outlives its name: nothing is left behind, whatever happens.
         #[cfg(unix)]
         let _ = std::fs::remove_file(&path);
-        let mut out = BufWriter::with_capacity(1 << 16, file);
-        out.write_all(&self.memory).map_err(io)?;
+        let out = BufWriter::with_capacity(1 << 16, file);
+        let mut spilled = Spilled { out, path };
+        spilled.out.write_all(&self.memory)?;
         self.memory = Vec::new();
-        Ok(Spilled { out, path })
+        Ok(spilled)
     }
 
     /// Ends the writing: the text is complete.
@@ -134,6 +150,24 @@ mod tests {
                 assert_eq!(String::from_utf8(back).unwrap(), expected);
             }
         }
+        BOUND.with(|b| b.set(IN_MEMORY));
+    }
+
+    #[test]
+    fn text_stays_in_memory_when_no_temporary_file_can_be_made() {
+        let dir = tempfile::tempdir().unwrap();
+        FOLDER.with(|f| *f.borrow_mut() = Some(dir.path().join("missing")));
+        BOUND.with(|b| b.set(4));
+        let mut spill = Spill::default();
+        for text in ["- input: 1\n", "  returned: 2\n"] {
+            spill.push(text).unwrap();
+        }
+        spill.finish().unwrap();
+        assert!(spill.file.is_none() && spill.in_memory);
+        let mut back = Vec::new();
+        spill.copy_to(&mut back).unwrap();
+        assert_eq!(back, b"- input: 1\n  returned: 2\n");
+        FOLDER.with(|f| *f.borrow_mut() = None);
         BOUND.with(|b| b.set(IN_MEMORY));
     }
 }
