@@ -11,8 +11,6 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
-
 use crate::Error;
 
 /// The acceptance ledger's file name in the snapshot folder.
@@ -21,7 +19,7 @@ pub const LEDGER_FILE: &str = "kaizen-ledger.yaml";
 pub const STEPS_FILE: &str = "kaizen-steps.tsv";
 
 /// One acceptance of changed behaviour.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// When, in UTC (`2026-12-02T18:30:00Z`).
     pub date: String,
@@ -38,6 +36,7 @@ pub struct Entry {
     /// Why the change is wanted.
     pub reason: String,
 }
+crate::serde_fields::serde_fields!(Entry { date, jail, commit = default, cases, changes, behaviour, reason });
 
 /// The digest of behaviour texts, in order.
 pub fn digest<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {

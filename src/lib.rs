@@ -54,6 +54,7 @@ pub mod port;
 pub mod record;
 pub mod redact;
 pub mod report;
+mod serde_fields;
 mod settings;
 pub mod shard;
 pub mod snapshot;

@@ -71,8 +71,10 @@ impl<I> Part<'_, I> {
     }
 }
 
-/// The origin of a placed input, but for its index.
+/// The origin of a placed input, but for its index. (`Proptest` is made only with the
+/// `proptest` feature.)
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "proptest"), allow(dead_code))]
 pub(crate) enum Kind {
     List { source: usize },
     Combination { source: usize },

@@ -11,6 +11,7 @@ pub mod command;
 mod feedback;
 #[cfg(feature = "isolate")]
 mod isolate;
+mod outcome_serde;
 mod panic;
 mod timeout;
 
@@ -21,8 +22,8 @@ use std::panic::Location;
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use crate::settings::Settings;
 
@@ -132,8 +133,7 @@ pub(crate) fn in_isolation_child() -> bool {
 /// assert_eq!(Outcome::Returned(3).label(), "returned");
 /// assert_eq!(Outcome::<u8>::Panicked("boom".into()).label(), "panicked");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Outcome<O> {
     /// The function returned this value.
     Returned(O),

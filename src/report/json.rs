@@ -6,8 +6,6 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use super::{JailResult, relative, status};
 use crate::diff::{bounded, first_lines};
 use crate::distribution::Distribution;
@@ -22,27 +20,22 @@ pub const MAX_TEXT_LINES: usize = 200;
 pub const VERSION: u32 = 1;
 
 /// The JSON report, also read back by `kaizen merge`.
-#[derive(Serialize, Deserialize)]
 pub(crate) struct JsonDoc {
-    #[serde(default)]
     pub version: u32,
     pub jails: Vec<JsonJail>,
     pub exit_code: i32,
 }
+crate::serde_fields::serde_fields!(JsonDoc { version = default, jails, exit_code });
 
 /// One jail in the JSON report.
-#[derive(Serialize, Deserialize)]
 pub(crate) struct JsonJail {
     pub jail: String,
     pub spec: String,
     pub status: String,
     pub exit_code: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<String>,
     /// The shard this report covers (`k/n`), when it covers one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
     pub cases: usize,
     pub same: usize,
@@ -50,47 +43,37 @@ pub(crate) struct JsonJail {
     pub new: usize,
     pub dropped: usize,
     /// Recorded cases whose input an earlier recorded case holds too.
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub duplicates: usize,
     pub written: Option<String>,
     /// The kind of step checked (`refactor`, `feature`), when one was named.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// In a feature step: changed cases the ledger's entries of this step do not name.
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub unnamed: usize,
     /// The first of them, by number.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unnamed_cases: Vec<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviours: Option<JsonBehaviours>,
     /// Of the `same` cases, those a float tolerance or comparison hook counted as same.
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub within_tolerance: usize,
     /// The snapshot was recorded under other redactions than the jail has now (only when
     /// cases changed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redactions_changed: Option<JsonRedactionsChanged>,
-    #[serde(default)]
     pub groups: Vec<JsonGroup>,
-    #[serde(default)]
     pub ungrouped: usize,
     pub differences: Vec<JsonDifference>,
-    #[serde(default)]
     pub new_inputs: Vec<JsonNew>,
 }
+crate::serde_fields::serde_fields!(JsonJail { jail, spec, status, exit_code, error = default if Option::is_none, snapshot = default if Option::is_none, shard = default if Option::is_none, cases, same, changed, new, dropped, duplicates = default if is_zero, written = default, step = default if Option::is_none, unnamed = default if is_zero, unnamed_cases = default if Vec::is_empty, behaviours = default if Option::is_none, within_tolerance = default if is_zero, redactions_changed = default if Option::is_none, groups = default, ungrouped = default, differences, new_inputs = default });
 
 /// The behaviour classes of a jail's cases: how many, the largest, and the warning when one
 /// stop dominates.
-#[derive(Serialize, Deserialize)]
 pub(crate) struct JsonBehaviours {
     pub classes: usize,
     pub largest: String,
     pub largest_cases: usize,
     pub largest_examples: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }
+crate::serde_fields::serde_fields!(JsonBehaviours { classes, largest, largest_cases, largest_examples, warning = default if Option::is_none });
 
 impl JsonBehaviours {
     fn new(d: &Distribution) -> Option<JsonBehaviours> {
@@ -106,16 +89,14 @@ impl JsonBehaviours {
 }
 
 /// The redactions a snapshot was recorded with, those of the jail now, and what to do.
-#[derive(Serialize, Deserialize)]
 pub(crate) struct JsonRedactionsChanged {
     pub recorded: Vec<String>,
     pub now: Vec<String>,
-    #[serde(default)]
     pub note: String,
 }
+crate::serde_fields::serde_fields!(JsonRedactionsChanged { recorded, now, note = default });
 
 /// A group of cases that changed the same way.
-#[derive(Serialize, Deserialize)]
 pub(crate) struct JsonGroup {
     pub group: usize,
     pub cases: usize,
@@ -123,42 +104,55 @@ pub(crate) struct JsonGroup {
     pub added: Vec<String>,
     pub examples: Vec<usize>,
 }
+crate::serde_fields::serde_fields!(JsonGroup {
+    group,
+    cases,
+    removed,
+    added,
+    examples
+});
 
 /// One changed case.
-#[derive(Serialize, Deserialize)]
 pub(crate) struct JsonDifference {
     pub case: usize,
     pub line: usize,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<usize>,
     pub origin: Option<String>,
     /// Where a stateful case changed: `step 7 of 12: …` (absent for other jails).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     pub input: String,
     pub expected: String,
     pub actual: String,
     pub expected_kind: String,
     pub actual_kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left_out: Option<LeftOut>,
 }
+crate::serde_fields::serde_fields!(JsonDifference { case, line, group = default if Option::is_none, origin = default, headline = default if Option::is_none, input, expected, actual, expected_kind, actual_kind, left_out = default if Option::is_none });
 
 /// Lines cut from each text of a difference.
-#[derive(Serialize, Deserialize, Default, PartialEq)]
+#[derive(Default, PartialEq)]
 pub(crate) struct LeftOut {
     pub input: usize,
     pub expected: usize,
     pub actual: usize,
 }
+crate::serde_fields::serde_fields!(LeftOut {
+    input,
+    expected,
+    actual
+});
 
 /// One input not yet recorded.
-#[derive(Serialize, Deserialize)]
 pub(crate) struct JsonNew {
     pub origin: String,
     pub input: String,
     pub actual: String,
 }
+crate::serde_fields::serde_fields!(JsonNew {
+    origin,
+    input,
+    actual
+});
 
 fn is_zero(n: &usize) -> bool {
     *n == 0

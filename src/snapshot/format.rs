@@ -29,8 +29,8 @@ mod fast_tests;
 pub mod readable;
 pub(crate) mod stream;
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use super::canonical::Canonical;
 
@@ -46,15 +46,9 @@ pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_yaml::Error> {
     Ok(String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into()))
 }
 
-#[derive(Serialize)]
-struct InputRow<'a, I: ?Sized> {
-    input: &'a I,
-}
+use crate::serde_fields::InputRow;
 
-#[derive(Deserialize)]
-struct InputRowOwned<I> {
-    input: I,
-}
+type InputRowOwned<I> = crate::serde_fields::InputOf<I, false>;
 
 /// The text of a case's input line(s): `- input: …\n`.
 ///

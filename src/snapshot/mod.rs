@@ -43,8 +43,6 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use crate::Error;
 
 pub(crate) use atomic::tmp_prefix;
@@ -54,27 +52,23 @@ pub use atomic::{write_atomic, write_atomic_with};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The YAML header of a snapshot file: insta's metadata fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Header {
     /// The file that produced the snapshot (the test, or the jail spec).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The line of the call that produced it (pending files only, as insta does).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assertion_line: Option<u32>,
     /// A sentence saying what the file is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The jail's name (insta shows it as the snapshot's expression).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// kaizen's own description of the recording.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Info>,
 }
+crate::serde_fields::serde_fields!(Header { source = default if Option::is_none, assertion_line = default if Option::is_none, description = default if Option::is_none, expression = default if Option::is_none, info = default if Option::is_none });
 
 /// How a snapshot was produced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The snapshot format version ([`FORMAT_VERSION`]).
     pub kaizen: u32,
@@ -85,41 +79,40 @@ pub struct Info {
     /// Number of cases in the body.
     pub cases: usize,
     /// One line per input source.
-    #[serde(default)]
     pub sources: Vec<String>,
     /// The seed of the generated inputs, if any.
-    #[serde(default)]
     pub seed: Option<u64>,
     /// For a command jail naming its program bare: the file that ran
     /// (`python3 → /usr/bin/python3`). Older snapshots have none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<String>,
     /// What the jail redacted in each output before it was written (`.created_at →
     /// [timestamp]`), in the order applied. Older snapshots have none.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redactions: Vec<String>,
     /// Written only when one stop (a panic, a timeout, an exit) holds most of the cases: the
     /// inputs mostly stop at one guard. A file without it (older files too) has no such note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behaviours: Option<BehaviourNote>,
     /// Set when the cases were reduced by `kaizen strength --minimize`: only the inputs the
     /// file holds are replayed (the sources' other inputs are left out, not new). A file
     /// without it holds every input its sources make.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimized: Option<MinimizedNote>,
 }
+crate::serde_fields::serde_fields!(Info { kaizen, jail, input_type, cases, sources = default, seed = default, program = default if Option::is_none, redactions = default if Vec::is_empty, behaviours = default if Option::is_none, minimized = default if Option::is_none });
 
 /// The header's note on a reduced case set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MinimizedNote {
     /// Cases before reducing.
     pub from: usize,
     /// Mutants the kept cases kill (every one the full set killed).
     pub mutants_killed: usize,
 }
+crate::serde_fields::serde_fields!(MinimizedNote {
+    from,
+    mutants_killed
+});
 
 /// The header's note on a lopsided characterization (see `distribution`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BehaviourNote {
     /// How many behaviour classes the cases end in.
     pub classes: usize,
@@ -130,6 +123,12 @@ pub struct BehaviourNote {
     /// Two inputs that end in it, one line each.
     pub examples: Vec<String>,
 }
+crate::serde_fields::serde_fields!(BehaviourNote {
+    classes,
+    largest,
+    largest_cases,
+    examples
+});
 
 /// A snapshot file read from disk.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 use proptest::collection::{SizeRange, vec};
 #[cfg(feature = "proptest")]
 use proptest::prelude::*;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
 /// The input of one stateful case: how the object is built, then the operations applied to
@@ -19,12 +21,63 @@ use serde::{Deserialize, Serialize};
 ///     - won_point: player1
 ///     - score
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sequence<C, Op> {
     /// The constructor's input.
     pub new: C,
     /// The operations, one per method call, applied in this order.
     pub ops: Vec<Op>,
+}
+
+// What serde's derive would write, written out (see `serde_fields.rs` for why): a struct
+// of `new` and `ops`, read from a map (text formats) or by position (the isolation channel).
+impl<C: Serialize, Op: Serialize> Serialize for Sequence<C, Op> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut st = serializer.serialize_struct("Sequence", 2)?;
+        st.serialize_field("new", &self.new)?;
+        st.serialize_field("ops", &self.ops)?;
+        st.end()
+    }
+}
+
+impl<'de, C: Deserialize<'de>, Op: Deserialize<'de>> Deserialize<'de> for Sequence<C, Op> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SequenceVisitor<C, Op>(std::marker::PhantomData<(C, Op)>);
+        impl<'de, C: Deserialize<'de>, Op: Deserialize<'de>> Visitor<'de> for SequenceVisitor<C, Op> {
+            type Value = Sequence<C, Op>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct Sequence")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let (mut new, mut ops) = (None, None);
+                while let Some(crate::serde_fields::Key(key)) = map.next_key()? {
+                    match key.as_str() {
+                        "new" if new.is_some() => return Err(de::Error::duplicate_field("new")),
+                        "new" => new = Some(map.next_value()?),
+                        "ops" if ops.is_some() => return Err(de::Error::duplicate_field("ops")),
+                        "ops" => ops = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let new = new.ok_or_else(|| de::Error::missing_field("new"))?;
+                let ops = ops.ok_or_else(|| de::Error::missing_field("ops"))?;
+                Ok(Sequence { new, ops })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let new = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let ops = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                Ok(Sequence { new, ops })
+            }
+        }
+        let visitor = SequenceVisitor(std::marker::PhantomData);
+        deserializer.deserialize_struct("Sequence", &["new", "ops"], visitor)
+    }
 }
 
 impl<C, Op> Sequence<C, Op> {

@@ -12,7 +12,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
@@ -26,12 +25,8 @@ pub fn path(snapshot: &Path) -> PathBuf {
     snapshot.with_file_name(format!("{name}.strengthened.yaml"))
 }
 
-#[derive(Deserialize)]
-struct Row<I> {
-    #[allow(dead_code)]
-    kills: String,
-    input: I,
-}
+/// An entry: `kills` (required, not used) and `input`.
+type Row<I> = crate::serde_fields::InputOf<I, true>;
 
 /// The inputs in the file at `path` (none when there is no file).
 pub fn read<I: DeserializeOwned>(path: &Path) -> Result<Vec<I>, Error> {

@@ -8,8 +8,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
-
 use super::pool;
 use super::values::Literals;
 use crate::Error;
@@ -18,7 +16,7 @@ use crate::record;
 use crate::snapshot::format;
 
 /// What the driver asks the test binary to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Run the candidates on the unmutated code and write their behaviours.
     Explore,
@@ -31,29 +29,33 @@ pub enum Mode {
     /// found killer, see [`super::behave`]).
     Behave,
 }
+crate::serde_fields::serde_unit_enum!(Mode {
+    Explore,
+    Judge,
+    Matrix,
+    Behave
+});
 
 /// `request.json` in the request folder.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// Explore or judge.
     pub mode: Mode,
     /// The survivors' literals, whose neighbours the candidates try.
-    #[serde(default)]
     pub literals: Literals,
     /// The most candidates per jail.
     pub budget: usize,
     /// The seed of the random draws.
     pub seed: u64,
     /// Candidates (by pool position) the unmutated code hung on, per jail: left out.
-    #[serde(default)]
     pub skip: BTreeMap<String, Vec<usize>>,
     /// Matrix mode: the case to start at, per jail (after a hang on the one before).
-    #[serde(default)]
     pub from: BTreeMap<String, usize>,
 }
+crate::serde_fields::serde_fields!(Request { mode, literals = default, budget, seed, skip = default, from = default });
 
 /// `JAIL.pool.json`: the candidates of one jail and what the unmutated code does with them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pool {
     /// The jail.
     pub jail: String,
@@ -70,6 +72,15 @@ pub struct Pool {
     /// The unmutated code's behaviour text of each.
     pub behaviours: Vec<String>,
 }
+crate::serde_fields::serde_fields!(Pool {
+    jail,
+    snapshot,
+    shapes,
+    exhaustive,
+    max_case_micros,
+    inputs,
+    behaviours
+});
 
 /// The request file in a request folder.
 pub fn request_path(dir: &Path) -> PathBuf {
@@ -129,13 +140,14 @@ pub fn times_path(dir: &Path, jail: &str) -> PathBuf {
 }
 
 /// `JAIL.times.json`: where the jail's snapshot is and how long each recorded case took.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Times {
     /// The snapshot file.
     pub snapshot: PathBuf,
     /// Microseconds per recorded case, in file order.
     pub micros: Vec<u64>,
 }
+crate::serde_fields::serde_fields!(Times { snapshot, micros });
 
 fn matrix<J: Jailed>(
     jail: &J,

@@ -4,22 +4,20 @@
 //! of them and of the recorded text. Each value is kept as the YAML text kaizen writes for
 //! it, so a candidate reads back exactly as written.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The literals candidates are made from: the integers and floats on the survivors' lines,
 /// the string literals of their files.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Literals {
     /// Integer literals.
-    #[serde(default)]
     pub ints: Vec<i128>,
     /// Float literals.
-    #[serde(default)]
     pub floats: Vec<f64>,
     /// String literals.
-    #[serde(default)]
     pub strings: Vec<String>,
 }
+crate::serde_fields::serde_fields!(Literals { ints = default, floats = default, strings = default });
 
 /// The most text values tried in one text scalar (the shortest are kept).
 pub const MAX_TEXTS: usize = 16;
