@@ -27,6 +27,7 @@ mod fresh;
 mod groups;
 mod lockstep;
 mod matched;
+mod pending;
 mod plan;
 mod redaction_note;
 mod seen;
@@ -240,8 +241,8 @@ impl<'a> Context<'a> {
 /// module docs).
 ///
 /// When the sources produce exactly the recorded inputs in the recorded order (the common
-/// case), the snapshot is streamed rather than loaded and only the changed cases are kept, so
-/// a million cases verify in little memory, whether they pass or not. The cases are read
+/// case), the snapshot is streamed rather than loaded and a pending file is written as the
+/// cases run, so a million cases verify in little memory, whether they pass or not. The cases are read
 /// where they are: a [`CaseList`] borrowed from the user's [`Cases`](crate::Cases)
 /// ([`Cases::case_list`](crate::Cases::case_list)) is never copied, and a `Vec<Case<_>>`
 /// converts into one.

@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 
-pub(crate) use atomic::tmp_prefix;
+pub(crate) use atomic::{TempFile, tmp_prefix};
 pub use atomic::{write_atomic, write_atomic_with};
 
 /// The version of the snapshot format this kaizen writes and reads.

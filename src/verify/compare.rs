@@ -3,8 +3,8 @@
 //! recording lead to the same [`Comparison`]:
 //!
 //! - [`lockstep`](super::lockstep), the common case: the sources produce exactly the recorded
-//!   inputs in the recorded order. The snapshot is streamed, never loaded, and a file to
-//!   write is the recording with the changed behaviours put in.
+//!   inputs in the recorded order. The snapshot is streamed, never loaded, and a pending
+//!   file is the recording with the changed behaviours put in, written as the cases run.
 //! - [`fresh`](super::fresh), a first recording: no snapshot on disk, every input new.
 //!   The cases run in batches whose texts are appended to the body to write (in a
 //!   temporary file once it is large).
@@ -23,6 +23,7 @@ use super::Context;
 use super::fresh::{self, Fresh};
 use super::lockstep;
 use super::matched;
+use super::pending::Streamed;
 use super::plan::Found;
 use super::verdict::Tally;
 
@@ -54,13 +55,12 @@ impl<I> Comparison<'_, I> {
 
 /// The cases a written file would hold, in order.
 pub(crate) enum Body<'c, I> {
-    /// The recording as it is on disk, with the behaviour of each changed case replaced: the
-    /// file is streamed again when written, so nothing but the changes is kept.
+    /// The recording as it is on disk, with the behaviour of each changed case replaced:
+    /// written along the comparison from its first change on, so nothing of it is kept.
     Recording {
-        /// The changed cases' behaviour now.
-        changes: Changes,
-        /// The digest of the recorded inputs' texts, to check the file is still the same.
-        digest: u64,
+        /// The pending file written so far (`None` when no case changed or none may be
+        /// written).
+        pending: Option<Streamed>,
         /// How many cases there are.
         cases: usize,
     },
@@ -73,31 +73,6 @@ pub(crate) enum Body<'c, I> {
     },
     /// A first recording: every distinct input in source order, with its behaviour now.
     Fresh(Fresh<'c, I>),
-}
-
-/// The behaviours now of changed cases, in one buffer: case `n` (0-based) → text.
-#[derive(Debug, Default)]
-pub(crate) struct Changes {
-    text: String,
-    /// (case, end of its text in `text`), by increasing case.
-    ends: Vec<(usize, usize)>,
-}
-
-impl Changes {
-    pub(crate) fn push(&mut self, case: usize, behaviour: &str) {
-        self.text.push_str(behaviour);
-        self.ends.push((case, self.text.len()));
-    }
-
-    /// The changes in case order: (case, behaviour now).
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &str)> {
-        let mut start = 0;
-        self.ends.iter().map(move |&(case, end)| {
-            let text = &self.text[start..end];
-            start = end;
-            (case, text)
-        })
-    }
 }
 
 /// Which file a snapshot path held: enough to notice that it was replaced or rewritten

@@ -3,8 +3,9 @@
 //!
 //! The snapshot is read as a stream (see [`stream`]), never held whole: a first pass checks
 //! that source input `i` is written exactly as recorded case `i` (nothing runs yet); a
-//! second runs each input and compares its behaviour with the recording as it goes. Only the
-//! behaviours of changed cases are kept, and only when a pending file may be written. Any
+//! second runs each input and compares its behaviour with the recording as it goes. When a
+//! pending file may be written, it is written along the second pass from the first changed
+//! case on (see [`pending`](super::pending)); nothing of the cases is kept. Any
 //! other shape — a missing or unusual file, another order, new, dropped or duplicate inputs,
 //! an input that cannot be written, `KAIZEN_UPDATE=always`, `--runs` — returns `None` before
 //! anything has run, and [`matched`](super::matched) compares instead; so does a file
@@ -16,12 +17,14 @@ use crate::cases::CaseList;
 use crate::env::UpdateMode;
 use crate::jail::{Behaviour, Jailed};
 use crate::record::{self, Observed};
+use crate::snapshot::BehaviourNote;
 use crate::snapshot::digest::{hash, mix};
 use crate::snapshot::format::{self, RawCase, stream};
 
-use super::compare::{Body, Changes, Comparison, Identity};
+use super::compare::{Body, Comparison, Identity};
+use super::pending::Streamed;
 use super::verdict::{Difference, Tally};
-use super::{Context, check_owner, label_of, plan};
+use super::{Context, check_owner, label_of, plan, write};
 
 /// Cases run at a time on several threads.
 const BATCH: usize = 4096;
@@ -84,26 +87,22 @@ fn run<'c, J: Jailed>(
         return Ok(None);
     }
     let recorded_redactions = Some(reader.header.info.redactions.clone());
-    let mut run = Run::new(jail, cases, ctx);
-    let mut digest_now = 0;
-    let count = reader.each_case(|case| {
-        digest_now = mix(digest_now, hash(case.input));
-        run.case(case)
-    });
+    let recorded_note = reader.header.info.behaviours.clone();
+    let mut run = Run::new(jail, cases, ctx, &identity, recorded_note);
+    let count = reader.each_case(|case| run.case(case));
     match count {
-        Ok(n) if n == cases.len() && digest_now == digest => {}
+        Ok(n) if n == cases.len() && run.digest == digest => {}
         Err(stream::Stop::Callback(e)) => return Err(e),
         // The same file, rewritten in place while it was read (kaizen never writes so):
         // compare again with what it holds now.
         _ => return Ok(None),
     }
-    let (tally, changes) = (run.tally, run.changes);
+    let (tally, pending) = (run.tally, run.pending);
     Ok(Some(Comparison {
         tally,
         snapshot: Some(identity),
         body: Body::Recording {
-            changes,
-            digest,
+            pending,
             cases: cases.len(),
         },
         rerecording_differs: false,
@@ -158,20 +157,21 @@ fn inputs_match<I: serde::Serialize>(
     Some(digest)
 }
 
-/// Folds the hash of one recorded input's text into a digest of all of them.
-pub(crate) fn fold_digest(digest: u64, input: &str) -> u64 {
-    mix(digest, hash(input))
-}
-
 /// The second pass: runs each input and compares.
 struct Run<'a, 'c, J: Jailed> {
     jail: &'a J,
     cases: &'a CaseList<'a, J::Input>,
     ctx: &'a Context<'c>,
     tally: Tally,
-    changes: Changes,
-    /// Whether the changes are kept (a pending file may be written).
+    /// The pending file, from the first changed case on, when one may be written.
+    pending: Option<Streamed>,
+    /// Whether a pending file may be written.
     keep_changes: bool,
+    /// The file the first pass read, and the behaviour classes its header notes.
+    identity: &'a Identity,
+    recorded_note: Option<BehaviourNote>,
+    /// Digest of the recorded inputs read so far.
+    digest: u64,
     /// Position of the next case.
     next: usize,
     /// Text of the behaviour now (one thread).
@@ -181,14 +181,23 @@ struct Run<'a, 'c, J: Jailed> {
 }
 
 impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
-    fn new(jail: &'a J, cases: &'a CaseList<'a, J::Input>, ctx: &'a Context<'c>) -> Self {
+    fn new(
+        jail: &'a J,
+        cases: &'a CaseList<'a, J::Input>,
+        ctx: &'a Context<'c>,
+        identity: &'a Identity,
+        recorded_note: Option<BehaviourNote>,
+    ) -> Self {
         Run {
             jail,
             cases,
             ctx,
             tally: ctx.tally(jail.name()),
-            changes: Changes::default(),
+            pending: None,
             keep_changes: ctx.env.writes_pending(),
+            identity,
+            recorded_note,
+            digest: 0,
             next: 0,
             text: String::new(),
             batch: Vec::new(),
@@ -196,6 +205,8 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
     }
 
     fn case(&mut self, case: RawCase<'_>) -> Result<(), Error> {
+        let before = self.digest;
+        self.digest = mix(self.digest, hash(case.input));
         let n = self.next;
         if n >= self.cases.len() {
             // More cases than the first pass saw: the caller reports the changed file.
@@ -203,41 +214,98 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
         }
         self.next += 1;
         if self.ctx.jobs <= 1 {
-            self.text.clear();
+            let mut now = std::mem::take(&mut self.text);
+            now.clear();
             let input = self.cases.input(n);
-            let behaviour = record::observe_into(self.jail, input, &mut self.text)?;
+            let behaviour = record::observe_into(self.jail, input, &mut now)?;
             (self.ctx.tick)();
-            self.tally.behaviour(case.input, &self.text);
-            if self.text == case.behaviour {
-                self.tally.same();
-            } else if self.jail.same(case.behaviour, &self.text) {
-                self.tally.same_within();
-            } else {
-                let now = std::mem::take(&mut self.text);
-                self.differ(n, case, &now, &behaviour.label());
-                self.text = now;
-            }
+            self.judge(n, case, &now, || behaviour.label().into_owned(), before);
+            self.text = now;
         } else {
             if n.is_multiple_of(BATCH) {
                 let end = (n + BATCH).min(self.cases.len());
                 let inputs: Vec<&J::Input> = (n..end).map(|i| self.cases.input(i)).collect();
                 self.batch = record::run_all(self.jail, &inputs, self.ctx.jobs, self.ctx.tick)?;
             }
-            let now = std::mem::take(&mut self.batch[n % BATCH]);
-            self.tally.behaviour(case.input, &now.text);
-            if now.text == case.behaviour {
-                self.tally.same();
-            } else if self.jail.same(case.behaviour, &now.text) {
-                self.tally.same_within();
-            } else {
-                self.differ(n, case, &now.text, &now.label);
-            }
+            let Observed { text, label } = std::mem::take(&mut self.batch[n % BATCH]);
+            self.judge(n, case, &text, || label, before);
         }
         Ok(())
     }
 
+    /// Counts case `n` (0-based), which behaves as `now`, and writes it to the pending file
+    /// (started at the first change; `digest` is that of the inputs before this case).
+    fn judge(
+        &mut self,
+        n: usize,
+        case: RawCase<'_>,
+        now: &str,
+        label: impl FnOnce() -> String,
+        digest: u64,
+    ) {
+        self.tally.behaviour(case.input, now);
+        let changed = if now == case.behaviour {
+            self.tally.same();
+            false
+        } else if self.jail.same(case.behaviour, now) {
+            self.tally.same_within();
+            false
+        } else {
+            self.differ(n, case, now, label);
+            true
+        };
+        if changed && self.keep_changes && self.pending.is_none() {
+            self.pending = Some(self.start_pending(n, digest));
+        }
+        if let Some(pending) = &mut self.pending {
+            pending.case(case.input, if changed { now } else { case.behaviour });
+        }
+    }
+
+    /// Starts the pending file at case `n` (0-based), the first that changed: the cases
+    /// before it are copied from the recording, read again (`digest` is that of their
+    /// inputs).
+    fn start_pending(&self, n: usize, digest: u64) -> Streamed {
+        let ctx = self.ctx;
+        let room = write::header_text(
+            self.jail,
+            ctx,
+            self.cases.len(),
+            true,
+            self.recorded_note.clone(),
+        );
+        let path = crate::snapshot::pending_path(&ctx.snapshot);
+        let mut pending = Streamed::start(&path, &room, ctx.max_snapshot_size);
+        if n == 0 {
+            return pending;
+        }
+        let reader = match stream::open(&ctx.snapshot, ctx.max_snapshot_size) {
+            Ok(Some(r)) if Identity::of_file(r.file()) == *self.identity => r,
+            // Replaced since the first pass: the write finds the file changed and this
+            // comparison is done again.
+            _ => {
+                pending.fail(changed_file(ctx));
+                return pending;
+            }
+        };
+        let (mut copied, mut digest_now) = (0, 0);
+        let _ = reader.each_case(|case| {
+            if copied == n {
+                return Err(());
+            }
+            digest_now = mix(digest_now, hash(case.input));
+            pending.case(case.input, case.behaviour);
+            copied += 1;
+            Ok(())
+        });
+        if copied != n || digest_now != digest {
+            pending.fail(changed_file(ctx));
+        }
+        pending
+    }
+
     /// Counts that case `n` (0-based) behaves as `now` instead of as recorded.
-    fn differ(&mut self, n: usize, case: RawCase<'_>, now: &str, label: &str) {
+    fn differ(&mut self, n: usize, case: RawCase<'_>, now: &str, label: impl FnOnce() -> String) {
         let cases = self.cases;
         let texts = (case.input, case.behaviour, now);
         self.tally.changed_case(n + 1, texts, || Difference {
@@ -248,13 +316,10 @@ impl<'a, 'c, J: Jailed> Run<'a, 'c, J> {
             expected: format::display_behaviour(case.behaviour),
             actual: format::display_behaviour(now),
             expected_label: label_of(case.behaviour),
-            actual_label: label.to_string(),
+            actual_label: label(),
             shrunk: None,
             reproduce: Vec::new(),
             headline: None,
         });
-        if self.keep_changes {
-            self.changes.push(n, now);
-        }
     }
 }

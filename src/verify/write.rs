@@ -8,12 +8,12 @@ use crate::Error;
 use crate::distribution::{self, Distribution};
 use crate::jail::Jailed;
 use crate::record;
-use crate::snapshot::size::{self, Biggest};
-use crate::snapshot::{self, FORMAT_VERSION, Header, Info, format, format::stream, lock::Lock};
+use crate::snapshot::size;
+use crate::snapshot::{self, BehaviourNote, FORMAT_VERSION, Header, Info, format, lock::Lock};
 
 use super::Context;
 use super::compare::{Body, Comparison, Identity};
-use super::lockstep::{changed_file, fold_digest};
+use super::lockstep::changed_file;
 use super::plan::Plan;
 use super::verdict::{Verdict, Written};
 
@@ -60,17 +60,18 @@ pub(crate) fn carry_out<J: Jailed>(
     }
     // The classes of a streamed recording are the run's: it observed every case it writes.
     let classes = comparison.tally.behaviours();
+    let (tally, body) = (comparison.tally, comparison.body);
     let written = match plan {
         Plan::Record => {
-            write_file(jail, ctx, &comparison.body, &ctx.snapshot, false, &classes)?;
+            write_file(jail, ctx, body, &ctx.snapshot, false, &classes)?;
             Written::Recorded(ctx.snapshot.clone())
         }
         Plan::Pending => {
-            write_file(jail, ctx, &comparison.body, &pending, true, &classes)?;
+            write_file(jail, ctx, body, &pending, true, &classes)?;
             Written::Pending(pending)
         }
         Plan::Rerecord => {
-            write_file(jail, ctx, &comparison.body, &ctx.snapshot, false, &classes)?;
+            write_file(jail, ctx, body, &ctx.snapshot, false, &classes)?;
             remove_stale(&pending);
             Written::Rerecorded(ctx.snapshot.clone())
         }
@@ -79,7 +80,7 @@ pub(crate) fn carry_out<J: Jailed>(
             Written::Nothing
         }
     };
-    Ok(comparison.tally.finish_with(written))
+    Ok(tally.finish_with(written))
 }
 
 /// Writes `body` under a fresh header to `path`, atomically. Inputs that are not already in
@@ -87,7 +88,7 @@ pub(crate) fn carry_out<J: Jailed>(
 fn write_file<J: Jailed>(
     jail: &J,
     ctx: &Context<'_>,
-    body: &Body<J::Input>,
+    body: Body<'_, J::Input>,
     path: &Path,
     pending: bool,
     recorded: &Distribution,
@@ -103,46 +104,31 @@ fn write_file<J: Jailed>(
             let texts = || {
                 prepared
                     .iter()
-                    .zip(behaviours)
+                    .zip(&behaviours)
                     .map(|(p, b)| (p.text.as_str(), b.as_str()))
             };
             let classes = Distribution::of(texts());
-            let header = make_header(jail, ctx, prepared.len(), pending, &classes);
+            let header = make_header(jail, ctx, prepared.len(), pending, classes.note());
             write_built(jail.name(), ctx, path, &header, texts)
         }
         Body::Fresh(fresh) => {
             fresh.proof(jail.name())?;
-            let header = make_header(jail, ctx, fresh.len(), pending, recorded);
+            let header = make_header(jail, ctx, fresh.len(), pending, recorded.note());
             fresh.write(jail.name(), ctx, path, &header)
         }
+        // Written along the comparison from its first changed case on, whenever a pending
+        // file may be written: the only plan a comparison along the recording that found a
+        // change writes (`None` would be a recording with no change).
         Body::Recording {
-            changes,
-            digest,
+            pending: streamed,
             cases,
-        } => {
-            let header = make_header(jail, ctx, *cases, pending, recorded);
-            snapshot::write_atomic_with(path, |out| {
-                let header = snapshot::render_header(&header);
-                out.write_all(header.as_bytes())
-                    .map_err(|e| Error::io(path, "write the snapshot", e))?;
-                let mut out = Sized {
-                    out,
-                    total: header.len() as u64,
-                    biggest: Biggest::default(),
-                };
-                copy_with_changes(ctx, &mut out, changes, *digest, *cases, path)?;
-                if out.total > ctx.max_snapshot_size {
-                    let biggest = out.biggest.into_cases();
-                    return Err(size::too_big(
-                        jail.name(),
-                        out.total,
-                        ctx.max_snapshot_size,
-                        biggest,
-                    ));
-                }
-                Ok(())
-            })
-        }
+        } => match streamed {
+            Some(streamed) => {
+                let header = header_text(jail, ctx, cases, pending, recorded.note());
+                streamed.finish(&header, jail.name())
+            }
+            None => Err(changed_file(ctx)),
+        },
     }
 }
 
@@ -183,52 +169,6 @@ fn write_built<'a, C: Iterator<Item = (&'a str, &'a str)>>(
     })
 }
 
-/// A file being written case by case, with its size so far and its biggest cases.
-struct Sized<'a> {
-    out: &'a mut dyn std::io::Write,
-    total: u64,
-    biggest: Biggest,
-}
-
-/// Streams the recording into `out`, putting in the behaviour now of each changed case.
-fn copy_with_changes(
-    ctx: &Context<'_>,
-    out: &mut Sized<'_>,
-    changes: &super::compare::Changes,
-    digest: u64,
-    cases: usize,
-    path: &Path,
-) -> Result<(), Error> {
-    let reader = match stream::open(&ctx.snapshot, ctx.max_snapshot_size) {
-        Ok(Some(r)) if r.header.info.cases == cases => r,
-        _ => return Err(changed_file(ctx)),
-    };
-    let mut changes = changes.iter().peekable();
-    let mut digest_now = 0;
-    let mut n = 0;
-    let count = reader.each_case(|case| {
-        digest_now = fold_digest(digest_now, case.input);
-        let behaviour = match changes.next_if(|(c, _)| *c == n) {
-            Some((_, now)) => now,
-            None => case.behaviour,
-        };
-        n += 1;
-        let bytes = (case.input.len() + behaviour.len()) as u64;
-        out.total += bytes;
-        out.biggest
-            .offer(n, bytes, || format::display_input(case.input));
-        out.out
-            .write_all(case.input.as_bytes())
-            .and_then(|()| out.out.write_all(behaviour.as_bytes()))
-            .map_err(|e| Error::io(path, "write the snapshot", e))
-    });
-    match count {
-        Ok(n) if n == cases && digest_now == digest => Ok(()),
-        Err(stream::Stop::Callback(e)) => Err(e),
-        _ => Err(changed_file(ctx)),
-    }
-}
-
 /// The whole text of a file holding a built body.
 pub(crate) fn render<J: Jailed>(
     jail: &J,
@@ -252,8 +192,20 @@ pub(crate) fn render<J: Jailed>(
         text.push_str(behaviour);
         classes.observe(&p.text, behaviour);
     }
-    let header = make_header(jail, ctx, prepared.len(), pending, &classes.finish());
+    let header = make_header(jail, ctx, prepared.len(), pending, classes.finish().note());
     snapshot::render(&header, &text)
+}
+
+/// The header of a file this run writes, as text: for `cases` cases of these behaviour
+/// classes (`note`).
+pub(crate) fn header_text<J: Jailed>(
+    jail: &J,
+    ctx: &Context<'_>,
+    cases: usize,
+    pending: bool,
+    note: Option<BehaviourNote>,
+) -> String {
+    snapshot::render_header(&make_header(jail, ctx, cases, pending, note))
 }
 
 /// The header of a file this run writes.
@@ -262,7 +214,7 @@ fn make_header<J: Jailed>(
     ctx: &Context<'_>,
     cases: usize,
     pending: bool,
-    classes: &Distribution,
+    note: Option<BehaviourNote>,
 ) -> Header {
     let name = jail.name();
     Header {
@@ -279,7 +231,7 @@ fn make_header<J: Jailed>(
             seed: ctx.seed,
             program: ctx.program.clone(),
             redactions: ctx.redactions.clone(),
-            behaviours: classes.note(),
+            behaviours: note,
             minimized: ctx.minimized.clone(),
         }),
     }
