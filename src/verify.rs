@@ -24,6 +24,7 @@ use crate::{Error, Settings, settings};
 
 mod compare;
 mod fresh;
+mod grouping;
 mod groups;
 mod lockstep;
 mod matched;

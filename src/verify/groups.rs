@@ -6,21 +6,20 @@
 //! (each text of three or more characters from the case's input, found in a changed line,
 //! is replaced by `[input]`, so `- echo: abc` / `+ echo: abc!` and `- echo: xyz` /
 //! `+ echo: xyz!` are one group). The [`Tally`](super::Tally) observes every changed case
-//! through a [`Grouping`], also those not shown in full, so a group's count is exact.
-
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+//! through a [`Grouping`](super::grouping::Grouping), also those not shown in full, so a
+//! group's count is exact.
 
 use similar::{Algorithm, ChangeTag, TextDiff};
 
-use crate::snapshot::digest::Prehashed;
 use crate::snapshot::format;
+
+use super::grouping::Grouping;
 
 /// Distinct groups kept per jail; changed cases beyond them are counted as ungrouped.
 pub const MAX_GROUPS: usize = 10_000;
 
 /// Case numbers kept per group as examples (at least; see [`Grouping::new`]).
-const EXAMPLES: usize = 10;
+pub(super) const EXAMPLES: usize = 10;
 
 /// Changed cases whose behaviour changed the same way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +149,7 @@ pub(crate) fn write_key(input: &str, expected: &str, actual: &str, out: &mut Str
 
 /// A key as one text: the number of removed lines, then the removed and the added lines,
 /// each ended by `\n` (no line of a key holds one).
-fn write_key_text(removed: &[String], added: &[String], out: &mut String) {
+pub(super) fn write_key_text(removed: &[String], added: &[String], out: &mut String) {
     out.clear();
     out.push_str(itoa::Buffer::new().format(removed.len()));
     out.push('\n');
@@ -161,7 +160,7 @@ fn write_key_text(removed: &[String], added: &[String], out: &mut String) {
 }
 
 /// The key a text of [`write_key_text`] holds.
-fn key_of_text(text: &str) -> Key {
+pub(super) fn key_of_text(text: &str) -> Key {
     let mut lines = text.lines();
     let removed: usize = lines.next().and_then(|n| n.parse().ok()).unwrap_or(0);
     let removed_lines = lines.by_ref().take(removed).map(str::to_string).collect();
@@ -278,96 +277,6 @@ pub fn groups_of(
         grouping.add(number, key);
     }
     grouping.finish()
-}
-
-/// Counts changed cases into groups; sorted and numbered by [`Grouping::finish`].
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Grouping {
-    /// Each group's key as one text ([`write_key_text`]), to its place in `groups` (hashed
-    /// a word at a time; looked up by `&str`, so a known change allocates nothing).
-    index: HashMap<String, usize, BuildHasherDefault<Prehashed>>,
-    groups: Vec<Group>,
-    /// Changed cases not grouped because [`MAX_GROUPS`] distinct groups were already kept.
-    pub(crate) ungrouped: usize,
-    examples: usize,
-}
-
-impl Grouping {
-    /// Keeps `max(10, max_shown)` examples per group, so every case shown in full is one.
-    pub(crate) fn new(max_shown: usize) -> Grouping {
-        Grouping {
-            examples: EXAMPLES.max(max_shown),
-            ..Grouping::default()
-        }
-    }
-
-    /// Counts case `number` (1-based), which changed the way `key` says.
-    pub(crate) fn add(&mut self, number: usize, key: Key) {
-        let mut text = String::new();
-        write_key_text(&key.0, &key.1, &mut text);
-        self.add_many(&text, 1, std::iter::once(number));
-    }
-
-    /// Counts case `number` (1-based), whose change has the key text `key` ([`write_key`]).
-    pub(crate) fn add_text(&mut self, number: usize, key: &str) {
-        self.add_many(key, 1, std::iter::once(number));
-    }
-
-    fn add_many(&mut self, key: &str, cases: usize, examples: impl Iterator<Item = usize>) {
-        let i = match self.index.get(key) {
-            Some(&i) => i,
-            None if self.groups.len() >= MAX_GROUPS => {
-                self.ungrouped += cases;
-                return;
-            }
-            None => {
-                let (removed, added) = key_of_text(key);
-                self.groups.push(Group {
-                    number: 0,
-                    cases: 0,
-                    removed,
-                    added,
-                    examples: Vec::new(),
-                });
-                self.index.insert(key.to_string(), self.groups.len() - 1);
-                self.groups.len() - 1
-            }
-        };
-        let group = &mut self.groups[i];
-        group.cases += cases;
-        group.examples.extend(examples);
-        if group.examples.len() > self.examples {
-            group.examples.sort_unstable();
-            group.examples.truncate(self.examples);
-        }
-    }
-
-    /// Adds the groups of another part of the same jail's cases (a shard).
-    pub(crate) fn merge(&mut self, groups: Vec<Group>, ungrouped: usize) {
-        self.ungrouped += ungrouped;
-        let mut text = String::new();
-        for g in groups {
-            write_key_text(&g.removed, &g.added, &mut text);
-            self.add_many(&text, g.cases, g.examples.into_iter());
-        }
-    }
-
-    /// The groups, largest first, numbered from 1.
-    pub(crate) fn finish(&self) -> Vec<Group> {
-        let mut groups = self.groups.clone();
-        for g in &mut groups {
-            g.examples.sort_unstable();
-        }
-        groups.sort_by(|a, b| {
-            b.cases
-                .cmp(&a.cases)
-                .then_with(|| a.examples.first().cmp(&b.examples.first()))
-        });
-        for (i, g) in groups.iter_mut().enumerate() {
-            g.number = i + 1;
-        }
-        groups
-    }
 }
 
 #[cfg(test)]
@@ -491,29 +400,5 @@ mod tests {
             );
             proptest::prop_assert_eq!(change_key(&input, &expected, &actual), shown);
         }
-    }
-
-    #[test]
-    fn shards_merge_into_the_groups_of_the_whole() {
-        let k = || key("- input: 1\n", "  returned: 1\n", "  returned: 2\n");
-        let mut whole = Grouping::new(10);
-        let (mut one, mut two) = (Grouping::new(10), Grouping::new(10));
-        for n in 1..=30 {
-            whole.add(n, k());
-            if n % 2 == 0 { &mut one } else { &mut two }.add(n, k());
-        }
-        let mut merged = Grouping::new(10);
-        merged.merge(one.finish(), 0);
-        merged.merge(two.finish(), 0);
-        assert_eq!(merged.finish(), whole.finish());
-    }
-
-    #[test]
-    fn beyond_the_limit_of_distinct_groups_changes_are_counted_as_ungrouped() {
-        let mut g = Grouping::new(10);
-        for n in 0..MAX_GROUPS + 5 {
-            g.add(n + 1, (vec![n.to_string()], vec![]));
-        }
-        assert_eq!((g.finish().len(), g.ungrouped), (MAX_GROUPS, 5));
     }
 }

@@ -17,7 +17,8 @@ use crate::env::{Environment, UpdateMode};
 use crate::jail::{Jailed, Shown};
 use crate::step::{Step, Unnamed};
 
-use super::groups::{Group, Grouping, Key, key_of_shown, write_key};
+use super::grouping::Grouping;
+use super::groups::{Group, Key, key_of_shown, write_key};
 
 /// One case whose behaviour differs from the recording.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -527,10 +528,11 @@ impl Tally {
 
     /// The verdict so far (nothing written).
     pub fn finish(self) -> Verdict {
+        let ungrouped = self.grouping.ungrouped;
         Verdict {
             behaviours: self.behaviours.finish(),
             groups: self.grouping.finish(),
-            ungrouped: self.grouping.ungrouped,
+            ungrouped,
             ..self.verdict
         }
     }
