@@ -32,7 +32,6 @@ mod pending;
 mod plan;
 mod redaction_note;
 mod seen;
-mod spill;
 #[cfg(test)]
 mod tests;
 mod verdict;

@@ -6,8 +6,8 @@
 //!   inputs in the recorded order. The snapshot is streamed, never loaded, and a pending
 //!   file is the recording with the changed behaviours put in, written as the cases run.
 //! - [`fresh`](super::fresh), a first recording: no snapshot on disk, every input new.
-//!   The cases run in batches whose texts are appended to the body to write (in a
-//!   temporary file once it is large).
+//!   The cases run in batches whose texts are written as they run to the file the plan
+//!   writes, after room for its header.
 //! - [`matched`](super::matched), everything else: new, dropped, reordered or duplicate
 //!   inputs, a missing or unusual snapshot, `KAIZEN_UPDATE=always`, `--runs`. The snapshot is
 //!   loaded and each input matched to its recording by text.

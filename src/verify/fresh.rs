@@ -3,14 +3,13 @@
 //!
 //! The general path ([`matched`](super::matched)) would hold each input's text and each
 //! behaviour in its own string; here the cases are read in place and run in batches: a
-//! batch's input texts are written, its cases run, and its texts appended to the body of
-//! the file to write ([`Spill`]: in memory while small, in a temporary file past that), so
-//! one batch's working strings are reused by the next and no text of every case is held.
+//! batch's input texts are written, its cases run, and its texts written to the file the
+//! run's plan writes (the snapshot, or a pending file), as [`Streamed`] writes a pending
+//! file along a recording: after room for the header, which the write puts in. So one
+//! batch's working strings are reused by the next and no text of every case is held.
 //! Duplicates are found by a hash of each input's text and the earlier input's position; on
 //! a hash match the earlier input is written again to compare the texts. Same verdict,
 //! same file: a test in `verify::tests` compares both paths.
-
-use std::path::Path;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -20,14 +19,14 @@ use crate::cases::{CaseList, Origin};
 use crate::jail::Jailed;
 use crate::record::{self, Stability};
 use crate::snapshot::digest;
-use crate::snapshot::size::{self, Biggest, CaseSize};
-use crate::snapshot::{self, Header, format};
+use crate::snapshot::{self, format, size};
 
-use super::Context;
 use super::compare::{Body, Comparison};
+use super::pending::Streamed;
+use super::plan::{self, Found, Plan};
 use super::seen::Seen;
-use super::spill::Spill;
 use super::verdict::{NewCase, Tally};
+use super::{Context, write};
 
 /// Cases run at a time.
 const BATCH: usize = 4096;
@@ -48,14 +47,11 @@ fn batch_size() -> usize {
 /// A first recording: every distinct input in source order with its behaviour, as the
 /// body of the file to write.
 pub(crate) struct Fresh<'c, I> {
-    /// Each case's input text (`- input: …\n`) and behaviour text, in order.
-    body: Spill,
+    /// Each case's input text (`- input: …\n`) and behaviour text, in order, written
+    /// after room for the header; `None` when the plan writes no file.
+    body: Option<Streamed>,
     /// How many cases the body holds.
     len: usize,
-    /// Its size in bytes.
-    bytes: u64,
-    /// Its biggest cases, for a refusal over the size limit.
-    biggest: Vec<CaseSize>,
     /// The first input that does not read back exactly from its text, if any (the
     /// round-trip check of [`record::check_round_trip`], done as the texts are written: the
     /// shapes it needs are not kept). Refused when a file would be written.
@@ -85,31 +81,30 @@ impl<I: Serialize + DeserializeOwned> Fresh<'_, I> {
         record::check_round_trip_each(jail, one)
     }
 
-    /// Writes `header` and the body to `path`, atomically; refused before anything is
-    /// written when the loader would refuse the file.
+    /// Puts `header` before the body and makes the file `path`, atomically; refused
+    /// (nothing written) when the loader would refuse the file.
     pub(crate) fn write(
-        &self,
+        self,
         jail: &str,
         ctx: &Context<'_>,
-        path: &Path,
-        header: &Header,
+        path: &std::path::Path,
+        header: &str,
     ) -> Result<(), Error> {
-        let header = snapshot::render_header(header);
-        let total = header.len() as u64 + self.bytes.max(1);
-        if total > ctx.max_snapshot_size {
-            let biggest = self.biggest.clone();
-            return Err(size::too_big(jail, total, ctx.max_snapshot_size, biggest));
-        }
-        let io = |e| Error::io(path, "write the snapshot", e);
-        snapshot::write_atomic_with(path, |out| {
-            out.write_all(header.as_bytes()).map_err(io)?;
-            self.body.copy_to(out).map_err(io)?;
+        match self.body {
             // As `snapshot::render`: a file ends with a line break, also with no case.
-            if self.bytes == 0 {
-                out.write_all(b"\n").map_err(io)?;
+            _ if self.len == 0 => {
+                let total = header.len() as u64 + 1;
+                if total > ctx.max_snapshot_size {
+                    let limit = ctx.max_snapshot_size;
+                    return Err(size::too_big(jail, total, limit, Vec::new()));
+                }
+                snapshot::write_atomic(path, format!("{header}\n").as_bytes())
             }
-            Ok(())
-        })
+            Some(body) => body.finish(header, jail),
+            None => Err(Error::Internal {
+                message: format!("jail {jail}: a first recording kept no file to write"),
+            }),
+        }
     }
 }
 
@@ -309,11 +304,10 @@ struct Recording<'a, 'c, J: Jailed> {
     stability: Stability,
     /// The behaviours of the batch being run, by the same position.
     behaviours: Batch,
-    body: Spill,
+    /// The file being written, when the plan writes one.
+    body: Option<Streamed>,
     /// Cases done.
     done: usize,
-    bytes: u64,
-    biggest: Biggest,
 }
 
 impl<'a, 'c, J: Jailed> Recording<'a, 'c, J> {
@@ -327,10 +321,8 @@ impl<'a, 'c, J: Jailed> Recording<'a, 'c, J> {
             tally,
             stability: Stability::default(),
             behaviours: Batch::default(),
-            body: Spill::default(),
+            body: start(jail, cases.len(), ctx),
             done: 0,
-            bytes: 0,
-            biggest: Biggest::default(),
         }
     }
 
@@ -356,13 +348,9 @@ impl<'a, 'c, J: Jailed> Recording<'a, 'c, J> {
                 input: format::display_input(input),
                 actual: format::display_behaviour(now),
             });
-            let bytes = (input.len() + now.len()) as u64;
-            self.bytes += bytes;
-            let number = self.done + n + 1;
-            self.biggest
-                .offer(number, bytes, || format::display_input(input));
-            self.body.push(input)?;
-            self.body.push(now)?;
+            if let Some(body) = &mut self.body {
+                body.case(input, now);
+            }
         }
         self.done += inputs.len();
         Ok(())
@@ -370,18 +358,33 @@ impl<'a, 'c, J: Jailed> Recording<'a, 'c, J> {
 
     /// The count, and the body to write once every case ran.
     fn finish(
-        mut self,
+        self,
         unprovable: Option<Unprovable<'c, J::Input>>,
     ) -> Result<(Tally, Fresh<'c, J::Input>), Error> {
         self.stability.finish(self.jail.name(), self.ctx.runs)?;
-        self.body.finish()?;
         let fresh = Fresh {
             body: self.body,
             len: self.done,
-            bytes: self.bytes,
-            biggest: self.biggest.into_cases(),
             unprovable,
         };
         Ok((self.tally, fresh))
     }
+}
+
+/// Starts the file a first recording's plan writes (the plan of a missing snapshot depends
+/// on the update mode alone): room for its header as it will be when every input is
+/// distinct and no stop dominates, then the cases as they run.
+fn start<J: Jailed>(jail: &J, cases: usize, ctx: &Context<'_>) -> Option<Streamed> {
+    let found = Found {
+        snapshot: false,
+        counts: Default::default(),
+        rerecording_differs: false,
+    };
+    let (path, pending) = match plan::plan(&found, &ctx.env) {
+        Plan::Record => (ctx.snapshot.clone(), false),
+        Plan::Pending => (snapshot::pending_path(&ctx.snapshot), true),
+        _ => return None,
+    };
+    let room = write::header_text(jail, ctx, cases, pending, None);
+    Some(Streamed::start(&path, &room, ctx.max_snapshot_size))
 }

@@ -359,18 +359,13 @@ fn a_first_recording_and_the_matching_comparison_give_identical_verdicts_and_fil
                 (1u64..4).prop_map(|i| Some(crate::shard::Shard { index: i, count: 3 }))
             ],
         ),
-        // Where a first recording's body moves from memory to a temporary file, and how
-        // many cases it runs at a time.
-        (
-            prop_oneof![Just(usize::MAX), 0usize..400],
-            prop_oneof![Just(4096), 1usize..6],
-        ),
+        // How many cases a first recording runs at a time.
+        prop_oneof![Just(4096), 1usize..6],
     );
     runner
         .run(
             &strategy,
-            |(inputs, kind, env, (jobs, runs), shown, (limit, shard), (spill, batch))| {
-                super::spill::BOUND.with(|b| b.set(spill));
+            |(inputs, kind, env, (jobs, runs), shown, (limit, shard), batch)| {
                 fresh::BATCH_SIZE.with(|b| b.set(batch));
                 let fresh = tempfile::tempdir().unwrap();
                 let general = tempfile::tempdir().unwrap();
@@ -455,12 +450,10 @@ fn a_first_recording_refuses_inputs_and_outcomes_as_the_matching_comparison_does
     let strategy = (
         proptest::collection::vec(awkward(), 0..30),
         1usize..3,
-        prop_oneof![Just(usize::MAX), 0usize..200],
         prop_oneof![Just(4096), 1usize..6],
     );
     runner
-        .run(&strategy, |(inputs, jobs, spill, batch)| {
-            super::spill::BOUND.with(|b| b.set(spill));
+        .run(&strategy, |(inputs, jobs, batch)| {
             fresh::BATCH_SIZE.with(|b| b.set(batch));
             // A number 13 returns a NaN with its sign set, which no snapshot may hold.
             let jail = Jail::new("agree", |a: Awkward| match a {

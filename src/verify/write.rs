@@ -113,7 +113,7 @@ fn write_file<J: Jailed>(
         }
         Body::Fresh(fresh) => {
             fresh.proof(jail.name())?;
-            let header = make_header(jail, ctx, fresh.len(), pending, recorded.note());
+            let header = header_text(jail, ctx, fresh.len(), pending, recorded.note());
             fresh.write(jail.name(), ctx, path, &header)
         }
         // Written along the comparison from its first changed case on, whenever a pending
