@@ -122,8 +122,7 @@ pub(crate) fn write_key(input: &str, expected: &str, actual: &str, out: &mut Str
         out.push_str("1\n");
         // Most changes do not echo their input: then there is nothing to normalise, and the
         // leaves need not be collected and sorted.
-        let echoes = input
-            .lines()
+        let echoes = pieces(input)
             .map(leaf_of_line)
             .any(|leaf| at_least_three_chars(leaf) && (holds(old, leaf) || holds(new, leaf)));
         if echoes {
@@ -163,8 +162,14 @@ pub(super) fn write_key_text(removed: &[String], added: &[String], out: &mut Str
 pub(super) fn key_of_text(text: &str) -> Key {
     let mut lines = text.lines();
     let removed: usize = lines.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-    let removed_lines = lines.by_ref().take(removed).map(str::to_string).collect();
-    (removed_lines, lines.map(str::to_string).collect())
+    // Each side sized to its lines: a verdict may hold 10,000 groups of one line a side.
+    let side = |lines: &mut std::str::Lines<'_>, n: usize| {
+        let mut side = Vec::with_capacity(lines.clone().take(n).count());
+        side.extend(lines.take(n).map(str::to_string));
+        side
+    };
+    let removed_lines = side(&mut lines, removed);
+    (removed_lines, side(&mut lines, usize::MAX))
 }
 
 /// The one line of a behaviour text of one line (`"  returned: 7\n"`) that is shown to
@@ -174,7 +179,7 @@ fn plain_line(behaviour: &str) -> Option<&str> {
     let line = behaviour.strip_prefix("  ")?.strip_suffix('\n')?;
     let plain = !line.is_empty()
         && !line.starts_with(' ')
-        && !line.contains(['\n', '\r'])
+        && memchr::memchr2(b'\n', b'\r', line.as_bytes()).is_none()
         && !line.starts_with("stdout:")
         && !line.starts_with("stderr:");
     plain.then_some(line)
@@ -228,7 +233,40 @@ fn leaf_of_line(line: &str) -> &str {
     {
         l = &l[at + 2..];
     }
-    l.trim_matches(['\'', '"'])
+    trim_quotes(l)
+}
+
+/// `text` without the quotes (`'` and `"`) at its ends.
+fn trim_quotes(text: &str) -> &str {
+    let quote = |b: &u8| *b == b'\'' || *b == b'"';
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !quote(b)).unwrap_or(bytes.len());
+    // A quote is one byte, so both ends fall between characters.
+    let end = bytes
+        .iter()
+        .rposition(|b| !quote(b))
+        .map_or(start, |i| i + 1);
+    &text[start..end]
+}
+
+/// The pieces of `text` between line breaks: its lines as [`leaf_of_line`] reads them
+/// (which trims a `\r` before a break, and finds no leaf in the empty piece after a last
+/// break), found a byte search at a time.
+fn pieces(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let piece = rest?;
+        match memchr::memchr(b'\n', piece.as_bytes()) {
+            Some(at) => {
+                rest = Some(&piece[at + 1..]);
+                Some(&piece[..at])
+            }
+            None => {
+                rest = None;
+                Some(piece)
+            }
+        }
+    })
 }
 
 fn at_least_three_chars(text: &str) -> bool {
@@ -245,8 +283,12 @@ fn holds(line: &str, needle: &str) -> bool {
     if needle.len() > hay.len() {
         return false;
     }
+    let last = needle.len() - 1;
     let starts = &hay[..=hay.len() - needle.len()];
-    memchr::memchr_iter(first, starts).any(|i| &hay[i..i + needle.len()] == needle)
+    // The last byte first: most places that start like the needle end otherwise, and
+    // that costs no call to compare.
+    memchr::memchr_iter(first, starts)
+        .any(|i| hay[i + last] == needle[last] && &hay[i..=i + last] == needle)
 }
 
 /// Appends `line` normalised to `out`, copying it as it is when it holds no leaf.
@@ -372,12 +414,23 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
-        /// The searcher for short texts finds what `str::contains` finds.
+        /// The searcher for short texts finds what `str::contains` finds; a line's leaf and
+        /// the leaves of a text's pieces are those of its lines, read plainly.
         #[test]
         fn holds_is_contains(line in text(), needle in text()) {
             proptest::prop_assert_eq!(holds(&line, &needle), line.contains(needle.as_str()));
             let leaf = leaf_of_line(&line);
             proptest::prop_assert_eq!(at_least_three_chars(leaf), leaf.chars().count() >= 3);
+            proptest::prop_assert_eq!(trim_quotes(&line), line.trim_matches(['\'', '"']));
+            let leaves = |lines: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+                lines
+                    .map(leaf_of_line)
+                    .filter(|l| at_least_three_chars(l))
+                    .map(String::from)
+                    .collect()
+            };
+            let text = format!("{line}\n{needle}");
+            proptest::prop_assert_eq!(leaves(&mut pieces(&text)), leaves(&mut text.lines()));
         }
 
         /// The one-line shortcut of [`change_key`] gives the key of the texts as shown.
