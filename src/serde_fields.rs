@@ -8,7 +8,9 @@
 //! [`serde_fields!`] writes what the derive would for them, with the same names, the same
 //! field order and the same error messages (`missing field `x``, `duplicate field `x``);
 //! unknown fields are ignored, as the derive does. A test holds the two to the same output
-//! and the same errors. The `command` feature's spec types keep the derive (that feature
+//! and the same errors on the documents it reads. (A key that is not a name at all, such as
+//! a list, is refused as the derive refuses it, with "identifier" where the derive says
+//! "field identifier" or "variant identifier".) The `command` feature's spec types keep the derive (that feature
 //! turns serde's `derive` on).
 //!
 //! Each field is written `name`, `name = default` (a missing field takes its type's
@@ -19,32 +21,6 @@
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
-
-/// A field name read from a map key: any string, or a position (from formats that write
-/// struct fields by position), which no field of these structs answers to.
-pub(crate) struct Key(pub(crate) String);
-
-impl<'de> serde::Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("field identifier")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-                Ok(Key(v.to_owned()))
-            }
-            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Key, E> {
-                Ok(Key(String::from_utf8_lossy(v).into_owned()))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Key, E> {
-                Ok(Key(String::new()))
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
-}
 
 /// Implements `Serialize` and `Deserialize` for a struct with named fields; see the module
 /// documentation for the field forms.
@@ -81,8 +57,8 @@ macro_rules! serde_fields {
                         mut map: A,
                     ) -> Result<$name, A::Error> {
                         $(let mut $field = None;)*
-                        while let Some(key) = map.next_key::<$crate::serde_fields::Key>()? {
-                            match key.0.as_str() {
+                        while let Some(key) = map.next_key::<$crate::serde_fields::Tag>()? {
+                            match key.name() {
                                 $(stringify!($field) => {
                                     if $field.is_some() {
                                         return Err(<A::Error as serde::de::Error>::duplicate_field(
@@ -231,12 +207,23 @@ macro_rules! serde_unit_enum {
     };
 }
 
-/// An enum variant as read: by name, or by position.
+/// A field or variant identifier as read: a name, or a position (from formats that write
+/// struct fields and variants by position).
 pub(crate) enum Tag {
     /// The variant's name.
     Name(String),
     /// The variant's position.
     Index(u64),
+}
+
+impl Tag {
+    /// The name; a position has none, so no field answers to it.
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Tag::Name(name) => name,
+            Tag::Index(_) => "",
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Tag {
@@ -245,7 +232,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
         impl Visitor<'_> for TagVisitor {
             type Value = Tag;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("variant identifier")
+                f.write_str("identifier")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Tag, E> {
                 Ok(Tag::Name(v.to_owned()))
@@ -297,8 +284,8 @@ impl<'de, I: serde::Deserialize<'de>, const KILLS: bool> serde::Deserialize<'de>
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let (mut input, mut kills) = (None, None);
-                while let Some(Key(key)) = map.next_key()? {
-                    match key.as_str() {
+                while let Some(key) = map.next_key::<Tag>()? {
+                    match key.name() {
                         "input" if input.is_some() => {
                             return Err(de::Error::duplicate_field("input"));
                         }

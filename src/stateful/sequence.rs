@@ -50,8 +50,8 @@ impl<'de, C: Deserialize<'de>, Op: Deserialize<'de>> Deserialize<'de> for Sequen
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let (mut new, mut ops) = (None, None);
-                while let Some(crate::serde_fields::Key(key)) = map.next_key()? {
-                    match key.as_str() {
+                while let Some(key) = map.next_key::<crate::serde_fields::Tag>()? {
+                    match key.name() {
                         "new" if new.is_some() => return Err(de::Error::duplicate_field("new")),
                         "new" => new = Some(map.next_value()?),
                         "ops" if ops.is_some() => return Err(de::Error::duplicate_field("ops")),
