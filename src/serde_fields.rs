@@ -177,26 +177,7 @@ macro_rules! serde_unit_enum {
                     ) -> Result<$name, A::Error> {
                         use serde::de::VariantAccess;
                         let (tag, variant) = data.variant::<$crate::serde_fields::Tag>()?;
-                        let found = match tag {
-                            $crate::serde_fields::Tag::Name(name) => {
-                                [$(($name::$variant, stringify!($variant))),*]
-                                    .into_iter()
-                                    .find(|(_, n)| *n == name)
-                                    .map(|(v, _)| v)
-                                    .ok_or_else(|| {
-                                        <A::Error as serde::de::Error>::unknown_variant(&name, VARIANTS)
-                                    })?
-                            }
-                            $crate::serde_fields::Tag::Index(at) => [$($name::$variant),*]
-                                .into_iter()
-                                .nth(at as usize)
-                                .ok_or_else(|| {
-                                    <A::Error as serde::de::Error>::invalid_value(
-                                        serde::de::Unexpected::Unsigned(at),
-                                        &"a variant index",
-                                    )
-                                })?,
-                        };
+                        let found = [$($name::$variant),*][tag.variant(VARIANTS)?];
                         variant.unit_variant()?;
                         Ok(found)
                     }
@@ -217,6 +198,27 @@ pub(crate) enum Tag {
 }
 
 impl Tag {
+    /// The position of the variant it names in `variants`; an error, worded as the
+    /// derive's, for a name or a position that is not there.
+    pub(crate) fn variant<E: de::Error>(
+        &self,
+        variants: &'static [&'static str],
+    ) -> Result<usize, E> {
+        match self {
+            Tag::Name(name) => variants
+                .iter()
+                .position(|v| v == name)
+                .ok_or_else(|| E::unknown_variant(name, variants)),
+            Tag::Index(at) => usize::try_from(*at)
+                .ok()
+                .filter(|&at| at < variants.len())
+                .ok_or_else(|| {
+                    let expected = format!("variant index 0 <= i < {}", variants.len());
+                    E::invalid_value(de::Unexpected::Unsigned(*at), &expected.as_str())
+                }),
+        }
+    }
+
     /// The name; a position has none, so no field answers to it.
     pub(crate) fn name(&self) -> &str {
         match self {

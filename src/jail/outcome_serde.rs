@@ -6,7 +6,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserializer, EnumAccess, VariantAccess, Visitor};
+use serde::de::{Deserializer, EnumAccess, VariantAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::Outcome;
@@ -44,19 +44,7 @@ impl<'de, O: Deserialize<'de>> Visitor<'de> for OutcomeVisitor<O> {
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Outcome<O>, A::Error> {
         let (tag, variant) = data.variant::<Tag>()?;
-        let at = match tag {
-            Tag::Name(name) => VARIANTS
-                .iter()
-                .position(|v| *v == name)
-                .ok_or_else(|| de::Error::unknown_variant(&name, VARIANTS))?,
-            Tag::Index(at) if (at as usize) < VARIANTS.len() => at as usize,
-            Tag::Index(at) => {
-                return Err(de::Error::invalid_value(
-                    de::Unexpected::Unsigned(at),
-                    &"variant index 0 <= i < 5",
-                ));
-            }
-        };
+        let at = tag.variant(VARIANTS)?;
         Ok(match at {
             0 => Outcome::Returned(variant.newtype_variant()?),
             1 => Outcome::Panicked(variant.newtype_variant()?),

@@ -104,8 +104,13 @@ impl CaseDir {
             .map_err(|err| format!("cannot create a temporary case directory: {err}"))?;
         let path = dir.keep();
         running::add_dir(&permit, &path);
-        // Only a directory that can be handed on needs its look read.
-        let made = reaper::adopting().then(|| Made::read(&path)).flatten();
+        // Only a directory that can be handed on needs its look read: one whose case's
+        // processes are all gone when it ends, which only a subreaper can tell.
+        let made = if reaper::adopting() {
+            Made::read(&path)
+        } else {
+            None
+        };
         Ok(CaseDir { path, made })
     }
 
@@ -114,13 +119,13 @@ impl CaseDir {
     }
 
     /// The case ended normally: its directory goes to the jail's next case if the case
-    /// left it exactly as it was made and none of its processes can still be running;
-    /// otherwise it is removed.
+    /// left it exactly as it was made (only a directory made or handed on under a subreaper
+    /// knows how it was made); otherwise it is removed.
     pub(crate) fn done(mut self, spares: &SpareDirs) {
         let Some(made) = self.made.take() else {
             return;
         };
-        if reaper::adopting() && left_as_made(&self.path, made) {
+        if left_as_made(&self.path, made) {
             spares.keep(std::mem::take(&mut self.path), made);
         }
     }
